@@ -1,0 +1,1 @@
+"""Domain logic of the portal: plain Python, no web framework and no database driver."""

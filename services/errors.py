@@ -1,0 +1,65 @@
+"""Typed refusals. Each carries a message key that the UI turns into a plain sentence in the person's language."""
+
+from __future__ import annotations
+
+
+class PortalError(Exception):
+    """Base of every refusal a person can meet; `message_key` names the sentence the UI shows."""
+
+    message_key = 'error.unexpected'
+
+    def __init__(self, detail: str = '', **params: str) -> None:
+        super().__init__(detail or self.message_key)
+        self.params = params
+
+
+class CannotLeaveHomeOrganization(PortalError):
+    message_key = 'error.cannot_leave_home'
+
+
+class AlreadyLeft(PortalError):
+    """The membership is gone: left in another tab, or never existed for this person."""
+
+    message_key = 'error.already_left'
+
+
+class UnknownOrganization(PortalError):
+    message_key = 'error.unknown_organization'
+
+
+class NotSignedIn(PortalError):
+    message_key = 'error.not_signed_in'
+
+
+class UnknownPerson(PortalError):
+    """The account is valid but the directory does not know it and the token names no home organization."""
+
+    message_key = 'error.unknown_person'
+
+
+class StoreUnavailable(PortalError):
+    """The store refused the change (busy or unreadable); nothing was changed."""
+
+    message_key = 'error.store_unavailable'
+
+
+class InvalidDirectory(PortalError):
+    """An import file was refused as a whole; the message names the bad entry."""
+
+    message_key = 'error.invalid_directory'
+
+
+class SignInRefused(PortalError):
+    """The provider's answer failed a check; `reason` goes to the log and audit, never to the page verbatim."""
+
+    message_key = 'error.sign_in_refused'
+
+
+class SignInCancelled(PortalError):
+    message_key = 'error.sign_in_cancelled'
+
+
+class SignInUnavailable(PortalError):
+    """The identity provider could not be reached or answered nonsense."""
+
+    message_key = 'error.sign_in_unavailable'

@@ -1,0 +1,100 @@
+"""One typed settings object, read once from the environment (and a `.env` file) and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / 'var'
+
+
+class SettingsError(ValueError):
+    """The configuration cannot run safely; the message says which variable to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix='MYPROFILE_', env_file='.env', extra='ignore')
+
+    oidc_issuer: str = ''
+    oidc_client_id: str = ''
+    oidc_client_secret: str = ''
+    public_url: str = 'http://localhost:8080'
+    host: str = '127.0.0.1'
+    port: int = Field(default=8080, ge=1, le=65535)
+    db: Path = DEFAULT_DATA_DIR / 'directory.json'
+    storage_secret: str = ''
+    home_org_claim: str = 'tid'
+
+    @field_validator('public_url', 'oidc_issuer')
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.strip().rstrip('/')
+
+    @model_validator(mode='after')
+    def _refuse_unsafe(self) -> Settings:
+        if not self.public_url.startswith(('http://', 'https://')):
+            raise SettingsError(f'MYPROFILE_PUBLIC_URL must start with http:// or https://, got {self.public_url!r}')
+        if self.demo_provider:
+            return self
+        missing = [name for name, value in (('MYPROFILE_OIDC_CLIENT_ID', self.oidc_client_id),
+                                            ('MYPROFILE_STORAGE_SECRET', self.storage_secret)) if not value]
+        if missing:
+            raise SettingsError(f'An external identity provider is configured (MYPROFILE_OIDC_ISSUER), '
+                                f'so {" and ".join(missing)} must be set too.')
+        if len(self.storage_secret) < 32:
+            raise SettingsError('MYPROFILE_STORAGE_SECRET must be at least 32 characters of random text '
+                                '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))").')
+        return self
+
+    @property
+    def demo_provider(self) -> bool:
+        """With no external issuer the app serves its own demo identity provider."""
+        return not self.oidc_issuer
+
+    @property
+    def data_dir(self) -> Path:
+        return self.db.resolve().parent
+
+    @property
+    def redirect_uri(self) -> str:
+        return f'{self.public_url}/auth/callback'
+
+    @property
+    def https(self) -> bool:
+        return self.public_url.startswith('https://')
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning validation failures into one readable `SettingsError`."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = [(f'MYPROFILE_{".".join(map(str, e["loc"])).upper()}: ' if e['loc'] else '') +
+                    e['msg'].removeprefix('Value error, ') for e in error.errors()]
+        raise SettingsError('; '.join(problems)) from None
+
+
+def demo_storage_secret(data_dir: Path) -> str:
+    """The demo's cookie-signing secret: random, made once, kept beside the store (mode 0600)."""
+    import os
+    import secrets
+
+    path = data_dir / 'demo-storage-secret'
+    try:
+        return path.read_text(encoding='ascii').strip()
+    except FileNotFoundError:
+        pass
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    temp = path.with_name(f'.{path.name}.{os.getpid()}')
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, 'w', encoding='ascii') as handle:
+        handle.write(secret)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+    return secret

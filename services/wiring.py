@@ -1,0 +1,33 @@
+"""Builds the store and the services from the settings; shared by the web app and the admin commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from data.tinydb_store import TinyDirectoryStore
+from services.directory_admin import DirectoryAdmin
+from services.events import MembershipEvents
+from services.identity import IdentityService
+from services.organizations import OrganizationService
+from services.sessions import SessionStore
+from services.settings import Settings
+
+
+@dataclass(kw_only=True, frozen=True)
+class Services:
+    store: TinyDirectoryStore
+    events: MembershipEvents
+    organizations: OrganizationService
+    admin: DirectoryAdmin
+    identity: IdentityService
+    sessions: SessionStore
+
+
+def build_services(settings: Settings) -> Services:
+    store = TinyDirectoryStore(settings.db)
+    events = MembershipEvents()
+    return Services(store=store, events=events,
+                    organizations=OrganizationService(store, events),
+                    admin=DirectoryAdmin(store, events),
+                    identity=IdentityService(store, home_org_claim=settings.home_org_claim),
+                    sessions=SessionStore())

@@ -1,0 +1,97 @@
+"""The leave rules the service enforces whatever the browser sends."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from data.tinydb_store import TinyDirectoryStore
+from services.demo_directory import CONTOSO, FABRIKAM, NORTHWIND, WOODGROVE
+from services.errors import AlreadyLeft, CannotLeaveHomeOrganization, UnknownOrganization, UnknownPerson
+from services.events import MembershipEvents
+from services.organizations import OrganizationService
+
+ADELE, MEGAN, LIDIA = 'demo-adele-vance', 'demo-megan-bowen', 'demo-lidia-holloway'
+
+
+def other_ids(service: OrganizationService, subject: str) -> list[str]:
+    return [g.organization.id for g in service.organizations_of(subject).others]
+
+
+def test_view_separates_home_from_other_organizations(organizations: OrganizationService) -> None:
+    view = organizations.organizations_of(ADELE)
+    assert view.home == CONTOSO
+    assert [g.organization.name for g in view.others] == [
+        'Fabrikam, Inc.', 'Northwind Traders', 'Tailspin Toys', 'Woodgrove Bank']
+    assert organizations.organizations_of(MEGAN).others == ()
+
+
+def test_leave_removes_membership_records_audit_and_tells_listeners(
+        organizations: OrganizationService, store: TinyDirectoryStore, events: MembershipEvents) -> None:
+    heard: list[str] = []
+    events.subscribe(ADELE, lambda: heard.append(ADELE))
+    left = organizations.leave(ADELE, FABRIKAM.id)
+    assert left == FABRIKAM
+    assert FABRIKAM.id not in other_ids(organizations, ADELE)
+    assert heard == [ADELE]
+    last = store.audit_entries()[-1]
+    assert (last.actor, last.action, last.organization) == (ADELE, 'leave', FABRIKAM.id)
+    assert FABRIKAM.id not in [m.organization for m in TinyDirectoryStore(store.path).memberships_of(ADELE)]
+
+
+def test_home_organization_can_never_be_left(organizations: OrganizationService, store: TinyDirectoryStore) -> None:
+    audit_before = store.audit_entries()
+    with pytest.raises(CannotLeaveHomeOrganization):
+        organizations.leave(ADELE, CONTOSO.id)
+    assert organizations.organizations_of(ADELE).home == CONTOSO
+    assert store.audit_entries() == audit_before
+
+
+def test_nobody_leaves_on_behalf_of_someone_else(organizations: OrganizationService) -> None:
+    # Megan is no member of Woodgrove; Lidia is. Megan's request cannot touch Lidia's membership.
+    with pytest.raises(AlreadyLeft):
+        organizations.leave(MEGAN, WOODGROVE.id)
+    assert other_ids(organizations, LIDIA) == [WOODGROVE.id]
+
+
+@pytest.mark.parametrize('forged', ['no-such-org', '', '<img src=x onerror=alert(1)>', 'é' * 5000])
+def test_unknown_or_forged_organization_ids_change_nothing(organizations: OrganizationService, forged: str) -> None:
+    before = other_ids(organizations, ADELE)
+    with pytest.raises(UnknownOrganization):
+        organizations.leave(ADELE, forged)
+    assert other_ids(organizations, ADELE) == before
+
+
+def test_unknown_person_is_refused(organizations: OrganizationService) -> None:
+    with pytest.raises(UnknownPerson):
+        organizations.leave('nobody', FABRIKAM.id)
+
+
+def test_second_leave_is_told_already_left(organizations: OrganizationService) -> None:
+    organizations.leave(ADELE, NORTHWIND.id)
+    with pytest.raises(AlreadyLeft) as refused:
+        organizations.leave(ADELE, NORTHWIND.id)
+    assert refused.value.params['organization'] == NORTHWIND.name
+
+
+def test_concurrent_leaves_of_one_membership_exactly_one_succeeds(
+        organizations: OrganizationService, store: TinyDirectoryStore) -> None:
+    outcomes: list[str] = []
+    start = threading.Barrier(8)
+
+    def attempt() -> None:
+        start.wait()
+        try:
+            organizations.leave(ADELE, WOODGROVE.id)
+            outcomes.append('left')
+        except AlreadyLeft:
+            outcomes.append('already left')
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ['already left'] * 7 + ['left']
+    assert [e.organization for e in store.audit_entries() if e.action == 'leave'] == [WOODGROVE.id]
