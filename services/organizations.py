@@ -9,8 +9,16 @@ from data.errors import MembershipNotFound, StoreError
 from data.records import AuditEntry, Organization
 from data.repository import DirectoryRepository
 from services.clock import Clock, utc_now
-from services.errors import AlreadyLeft, CannotLeaveHomeOrganization, StoreUnavailable, UnknownOrganization, UnknownPerson
+from services.errors import (
+    AlreadyLeft,
+    CannotLeaveHomeOrganization,
+    StoreUnavailable,
+    UnknownOrganization,
+    UnknownPerson,
+)
 from services.events import MembershipEvents
+
+__all__ = ['GuestOrganization', 'Organization', 'OrganizationService', 'OrganizationsView']
 
 log = logging.getLogger(__name__)
 

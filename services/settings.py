@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / 'var'
@@ -68,8 +70,6 @@ class Settings(BaseSettings):
 
 def load_settings() -> Settings:
     """Read the settings, turning validation failures into one readable `SettingsError`."""
-    from pydantic import ValidationError
-
     try:
         return Settings()
     except ValidationError as error:
@@ -80,9 +80,6 @@ def load_settings() -> Settings:
 
 def demo_storage_secret(data_dir: Path) -> str:
     """The demo's cookie-signing secret: random, made once, kept beside the store (mode 0600)."""
-    import os
-    import secrets
-
     path = data_dir / 'demo-storage-secret'
     try:
         return path.read_text(encoding='ascii').strip()

@@ -1,0 +1,76 @@
+"""HTTP routes of sign-in: start, callback, sign-out, and the language switch (cookie changes need HTTP)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from services.errors import PortalError, SignInCancelled, SignInRefused, SignInUnavailable, UnknownPerson
+from services.sessions import SessionStore
+from services.sign_in import RelyingParty
+from ui.i18n import supported
+from ui.web_session import LANGUAGE, SESSION_ID, current_session, language_of, safe_return_path
+
+log = logging.getLogger(__name__)
+
+RETURN_PATH = 'next'
+PROBLEMS = {SignInCancelled: 'cancelled', SignInRefused: 'refused', SignInUnavailable: 'unavailable',
+            UnknownPerson: 'unknown_person'}
+
+
+def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, *, public_url: str) -> None:
+    @app.get('/auth/login', include_in_schema=False)
+    async def sign_in(request: Request, next: str | None = None) -> RedirectResponse:
+        target = safe_return_path(next)
+        if current_session(request, sessions) is not None:
+            return RedirectResponse(target, status_code=303)
+        request.session[RETURN_PATH] = target
+        try:
+            url = await relying_party.authorization_url(request, language=language_of(request))
+        except (SignInRefused, SignInUnavailable) as error:
+            log.warning('sign-in could not start: %s', error)
+            return _problem(error)
+        return RedirectResponse(url, status_code=302)
+
+    @app.get('/auth/callback', include_in_schema=False)
+    async def callback(request: Request) -> RedirectResponse:
+        try:
+            session = await relying_party.finish(request)
+        except PortalError as error:
+            log.warning('sign-in refused: %s', error)
+            return _problem(error)
+        target = safe_return_path(request.session.get(RETURN_PATH))
+        language = request.session.get(LANGUAGE)
+        request.session.clear()  # nothing from before sign-in survives into the signed-in session
+        request.session[SESSION_ID] = session.id
+        if language:
+            request.session[LANGUAGE] = language
+        log.info('signed in: %r', session.person.subject)
+        return RedirectResponse(target, status_code=303)
+
+    @app.get('/auth/logout', include_in_schema=False)
+    async def sign_out(request: Request) -> RedirectResponse:
+        session = sessions.end(request.session.get(SESSION_ID))
+        language = request.session.get(LANGUAGE)
+        request.session.clear()
+        if language:
+            request.session[LANGUAGE] = language
+        if session is not None:
+            log.info('signed out: %r', session.person.subject)
+        provider_logout = await relying_party.end_session_url(session, f'{public_url}/signed-out')
+        return RedirectResponse(provider_logout or '/signed-out', status_code=303)
+
+    @app.get('/lang/{code}', include_in_schema=False)
+    async def switch_language(request: Request, code: str, next: str | None = None) -> RedirectResponse:
+        language = supported(code)
+        if language:
+            request.session[LANGUAGE] = language
+        return RedirectResponse(safe_return_path(next), status_code=303)
+
+
+def _problem(error: PortalError) -> RedirectResponse:
+    reason = next((name for kind, name in PROBLEMS.items() if isinstance(error, kind)), 'refused')
+    return RedirectResponse(f'/sign-in-problem?reason={reason}', status_code=303)

@@ -1,0 +1,1 @@
+"""Reusable widgets: organization cards and the leave confirmation."""

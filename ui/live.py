@@ -1,0 +1,29 @@
+"""Bridge from the framework-free membership events to one open page: redraw it on the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from nicegui import ui
+
+from services.events import MembershipEvents
+
+
+def redraw_on_change(events: MembershipEvents, subject: str, redraw: Callable[[], object]) -> None:
+    """Call `redraw` in this page whenever `subject`'s organizations change, from any thread or process.
+
+    The subscription ends with the page's client, so closed tabs leave nothing behind.
+    """
+    loop = asyncio.get_running_loop()
+    client = ui.context.client
+
+    def on_change() -> None:
+        loop.call_soon_threadsafe(_redraw_if_alive)
+
+    def _redraw_if_alive() -> None:
+        if not client.is_deleted:  # a tab closed between the event and this call
+            redraw()
+
+    unsubscribe = events.subscribe(subject, on_change)
+    client.on_delete(unsubscribe)

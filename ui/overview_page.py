@@ -1,0 +1,66 @@
+"""The profile's start page: who is signed in, and a summary of their organizations."""
+
+from __future__ import annotations
+
+from nicegui import ui
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from services.events import MembershipEvents
+from services.organizations import OrganizationService
+from services.sessions import SessionStore
+from ui.accessible import heading
+from ui.frame import page_frame
+from ui.i18n import Translator
+from ui.live import redraw_on_change
+from ui.web_session import current_session, language_of, sign_in_redirect
+
+SUMMARY_NAMES = 3
+
+
+def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents) -> None:
+    @ui.page('/')
+    def overview_page(request: Request) -> RedirectResponse | None:
+        session = current_session(request, sessions)
+        if session is None:
+            return sign_in_redirect(request)
+        t = Translator(language_of(request))
+        person = session.person
+        with page_frame(t, person, path='/', title_key='overview.title'):
+            heading(t('overview.title'), 1).classes('portal-h1')
+            with ui.element('div').classes('portal-grid w-full'):
+                with ui.card().classes('portal-card'):
+                    with ui.row().classes('items-center gap-3 no-wrap'):
+                        ui.label(_initials(person.name)).classes('portal-avatar').props('aria-hidden=true')
+                        with ui.column().classes('gap-0'):
+                            heading(person.name, 2).classes('portal-org-name')
+                            if person.email:
+                                ui.label(person.email).classes('portal-muted')
+                    ui.label(t('overview.account_note')).classes('portal-muted')
+
+                @ui.refreshable
+                def organizations_block() -> None:
+                    view = organizations.organizations_of(person.subject)
+                    with ui.card().classes('portal-card'):
+                        with ui.row().classes('items-center gap-2 no-wrap'):
+                            ui.icon('corporate_fare', size='md').classes('portal-org-icon').props('aria-hidden=true')
+                            heading(t('overview.organizations'), 2).classes('portal-org-name')
+                        ui.label(t('overview.home_is', name=view.home.name))
+                        names = [g.organization.name for g in view.others]
+                        if not names:
+                            ui.label(t('overview.no_others')).classes('portal-muted')
+                        else:
+                            shown = ', '.join(names[:SUMMARY_NAMES])
+                            more = len(names) - SUMMARY_NAMES
+                            ui.label(t('overview.others_count', count=len(names)) + ' ' + shown +
+                                     (t('overview.and_more', count=more) if more > 0 else '')).classes('portal-muted')
+                        ui.link(t('overview.manage'), '/organizations').classes('portal-action-link')
+
+                organizations_block()
+                redraw_on_change(events, person.subject, organizations_block.refresh)
+        return None
+
+
+def _initials(name: str) -> str:
+    parts = [p for p in name.split() if p[:1].isalpha()]
+    return ''.join(p[0] for p in (parts[:1] + parts[-1:] if len(parts) > 1 else parts)).upper() or '?'

@@ -1,0 +1,60 @@
+"""Puts the web app together: static files, sign-in, the demo provider when on, pages, live updates."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import httpx2
+from nicegui import app, background_tasks, run
+from starlette.applications import Starlette
+
+from services.demo_directory import ACCOUNTS, DIRECTORY
+from services.demo_provider import DemoProvider, DemoProviderConfig
+from services.outside_changes import watch_outside_changes
+from services.settings import Settings, demo_storage_secret
+from services.sign_in import RelyingParty, RelyingPartyConfig
+from services.wiring import Services
+from ui import auth_routes, notice_pages, organizations_page, overview_page
+from ui.demo_provider.routes import PREFIX, demo_provider_routes
+from ui.security_headers import SecurityHeaders
+
+STATIC = Path(__file__).parent / 'static'
+DEMO_CLIENT_ID = 'myprofile-portal-demo'
+
+
+def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
+    """Register everything on NiceGUI's app; returns the `ui.run` arguments that depend on the settings."""
+    app.add_static_files('/assets', STATIC)
+    app.add_middleware(SecurityHeaders)
+    relying_party = RelyingParty(_relying_party_config(settings, services), services.identity, services.sessions)
+    auth_routes.register(app, relying_party, services.sessions, public_url=settings.public_url)
+    overview_page.register(services.organizations, services.sessions, services.events)
+    organizations_page.register(services.organizations, services.sessions, services.events)
+    notice_pages.register()
+    app.on_startup(lambda: background_tasks.create(
+        watch_outside_changes(services.store, services.events, run_blocking=run.io_bound),
+        name='watch outside changes'))
+    secret = demo_storage_secret(settings.data_dir) if settings.demo_provider else settings.storage_secret
+    return {'storage_secret': secret,
+            'session_middleware_kwargs': {'https_only': settings.https, 'same_site': 'lax',
+                                          'max_age': 12 * 3600}}
+
+
+def _relying_party_config(settings: Settings, services: Services) -> RelyingPartyConfig:
+    if not settings.demo_provider:
+        return RelyingPartyConfig(issuer=settings.oidc_issuer, client_id=settings.oidc_client_id,
+                                  client_secret=settings.oidc_client_secret, redirect_uri=settings.redirect_uri)
+    services.admin.seed_if_empty(DIRECTORY)
+    client_secret = secrets.token_urlsafe(32)
+    issuer = f'{settings.public_url}{PREFIX}'
+    provider = DemoProvider(DemoProviderConfig(
+        issuer=issuer, client_id=DEMO_CLIENT_ID, client_secret=client_secret,
+        redirect_uris=(settings.redirect_uri,), post_logout_redirect_uris=(f'{settings.public_url}/signed-out',),
+        accounts=ACCOUNTS, key_path=settings.data_dir / 'demo-provider-key.json'))
+    routes = demo_provider_routes(provider)
+    app.router.routes[:0] = routes
+    in_process = httpx2.ASGITransport(app=Starlette(routes=routes))
+    return RelyingPartyConfig(issuer=issuer, client_id=DEMO_CLIENT_ID, client_secret=client_secret,
+                              redirect_uri=settings.redirect_uri, transport=in_process)

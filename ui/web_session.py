@@ -1,0 +1,37 @@
+"""What the browser's cookie session holds: only the opaque server-side session id, the language, a return path."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from services.sessions import Session, SessionStore
+from ui.i18n import negotiate_language, supported
+
+SESSION_ID = 'sid'
+LANGUAGE = 'lang'
+
+
+def current_session(request: Request, sessions: SessionStore) -> Session | None:
+    return sessions.get(request.session.get(SESSION_ID))
+
+
+def language_of(request: Request) -> str:
+    """The language the person chose in the header, else the browser's preference."""
+    return supported(request.session.get(LANGUAGE)) or negotiate_language(request.headers.get('accept-language'))
+
+
+def safe_return_path(candidate: str | None, default: str = '/') -> str:
+    """A same-site path only: never an absolute URL, `//host` or a backslash trick (no open redirect)."""
+    if not candidate or not candidate.startswith('/') or candidate.startswith(('//', '/\\')):
+        return default
+    if any(c in candidate for c in '\\\r\n\t') or candidate.startswith(('/auth/', '/_nicegui')):
+        return default
+    return candidate
+
+
+def sign_in_redirect(request: Request) -> RedirectResponse:
+    path = request.url.path + (f'?{request.url.query}' if request.url.query else '')
+    return RedirectResponse(f'/auth/login?next={quote(safe_return_path(path), safe="")}', status_code=303)
