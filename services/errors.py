@@ -63,3 +63,9 @@ class SignInUnavailable(PortalError):
     """The identity provider could not be reached or answered nonsense."""
 
     message_key = 'error.sign_in_unavailable'
+
+
+class RateLimited(PortalError):
+    """Too many attempts in a short time; `retry_after` seconds until the next one is accepted."""
+
+    message_key = 'error.rate_limited'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +29,12 @@ class Settings(BaseSettings):
     db: Path = DEFAULT_DATA_DIR / 'directory.json'
     storage_secret: str = ''
     home_org_claim: str = 'tid'
+    oidc_token_auth_method: Literal['client_secret_basic', 'client_secret_post'] = 'client_secret_basic'
+    oidc_algorithms: str = 'RS256,ES256,PS256'
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_max_hours: int = Field(default=12, ge=1, le=24 * 30)
+    rate_limit_sign_ins: int = Field(default=10, ge=1)
+    rate_limit_leaves: int = Field(default=20, ge=1)
 
     @field_validator('public_url', 'oidc_issuer')
     @classmethod
@@ -38,6 +45,10 @@ class Settings(BaseSettings):
     def _refuse_unsafe(self) -> Settings:
         if not self.public_url.startswith(('http://', 'https://')):
             raise SettingsError(f'MYPROFILE_PUBLIC_URL must start with http:// or https://, got {self.public_url!r}')
+        weak = {'none', 'HS256', 'HS384', 'HS512'} & set(self.allowed_algorithms)
+        if weak or not self.allowed_algorithms:
+            raise SettingsError('MYPROFILE_OIDC_ALGORITHMS must list asymmetric signing algorithms only '
+                                f'(for example RS256,ES256,PS256); refused: {", ".join(sorted(weak)) or "empty"}')
         if self.demo_provider:
             return self
         missing = [name for name, value in (('MYPROFILE_OIDC_CLIENT_ID', self.oidc_client_id),
@@ -66,6 +77,21 @@ class Settings(BaseSettings):
     @property
     def https(self) -> bool:
         return self.public_url.startswith('https://')
+
+    @property
+    def public_origin(self) -> str:
+        """Scheme, host and port of the public URL: the only Origin allowed to open the live connection."""
+        scheme, _, rest = self.public_url.partition('://')
+        return f'{scheme}://{rest.split("/", 1)[0]}'
+
+    @property
+    def allowed_algorithms(self) -> tuple[str, ...]:
+        return tuple(a.strip() for a in self.oidc_algorithms.split(',') if a.strip())
+
+    @property
+    def session_cookie(self) -> str:
+        """`__Host-` binds the cookie to this exact origin over https (no Domain, Path=/, Secure)."""
+        return '__Host-myprofile' if self.https else 'myprofile'
 
 
 def load_settings() -> Settings:

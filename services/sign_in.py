@@ -1,8 +1,9 @@
 """The OpenID Connect relying party: authorization-code flow with PKCE S256, state, nonce and strict ID-token checks.
 
 Authlib's Starlette client does the protocol; the checks it leaves to the caller are made here: the discovery
-issuer must equal the configured one, an ID token must be present, `aud` must hold our client ID, and only
-allow-listed signing algorithms count, whatever the provider announces.
+issuer must be the configured one, an ID token must be present, `iss` and `aud` are checked against our
+configuration, only allow-listed algorithms count whatever the provider announces, and the userinfo `sub`
+must be the ID token's. Every refusal is logged with its reason on the 'myprofile.security' logger.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from authlib.integrations.starlette_client import OAuth
 from joserfc.errors import JoseError
 from starlette.requests import Request
 
-from services.errors import SignInCancelled, SignInRefused, SignInUnavailable
+from services.errors import PortalError, SignInCancelled, SignInRefused, SignInUnavailable
 from services.identity import IdentityService
+from services.oidc_issuer import IssuerRule
+from services.rate_limit import RateLimiter
 from services.sessions import Session, SessionStore
 
-log = logging.getLogger(__name__)
+security_log = logging.getLogger('myprofile.security')
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -31,15 +34,20 @@ class RelyingPartyConfig:
     client_secret: str
     redirect_uri: str
     allowed_algorithms: tuple[str, ...] = ('RS256', 'ES256', 'PS256')
+    token_auth_method: str = 'client_secret_basic'
     transport: Any = field(default=None, repr=False)  # an httpx2 transport, to reach the in-process demo provider
 
 
 class RelyingParty:
-    def __init__(self, config: RelyingPartyConfig, identity: IdentityService, sessions: SessionStore) -> None:
+    def __init__(self, config: RelyingPartyConfig, identity: IdentityService, sessions: SessionStore,
+                 limiter: RateLimiter | None = None) -> None:
         self._config = config
+        self._limiter = limiter
         self._identity = identity
         self._sessions = sessions
-        client_kwargs: dict[str, Any] = {'scope': 'openid email profile', 'code_challenge_method': 'S256'}
+        self._issuer_rule: IssuerRule | None = None
+        client_kwargs: dict[str, Any] = {'scope': 'openid email profile', 'code_challenge_method': 'S256',
+                                         'token_endpoint_auth_method': config.token_auth_method}
         if config.transport is not None:
             client_kwargs['transport'] = config.transport
         self._client = OAuth().register(
@@ -48,27 +56,60 @@ class RelyingParty:
 
     async def authorization_url(self, request: Request, *, language: str) -> str:
         """Start a sign-in: remember state, nonce and PKCE verifier in the session; return where to send the browser."""
-        metadata = await self._metadata()
-        result = await self._client.create_authorization_url(self._config.redirect_uri, ui_locales=language)
+        try:
+            await self._metadata()
+            result = await self._client.create_authorization_url(self._config.redirect_uri, ui_locales=language)
+        except PortalError as error:
+            security_log.warning('sign-in refused before it started: %r', str(error))
+            raise
+        if not all(f'{name}=' in result['url'] for name in ('code_challenge', 'nonce', 'state')):
+            raise SignInRefused('authorization request would lack PKCE, nonce or state')
         await self._client.save_authorize_data(request, redirect_uri=self._config.redirect_uri, **result)
-        if 'code_challenge=' not in result['url'] or 'nonce=' not in result['url']:
-            raise SignInRefused('authorization request lacks PKCE or nonce')
-        log.debug('sign-in started at %s', metadata.get('authorization_endpoint'))
         return result['url']
 
     async def finish(self, request: Request) -> Session:
         """Complete the callback and start a fresh server-side session, or refuse with a typed error."""
+        try:
+            claims, token = await self._verified_sign_in(request)
+            if self._limiter is not None:
+                self._limiter.hit(f'person:{claims["iss"]}:{claims["sub"]}')
+            person = self._identity.person_for(claims['iss'], claims)
+        except SignInCancelled:
+            security_log.info('sign-in cancelled by the person at the provider')
+            raise
+        except PortalError as error:
+            security_log.warning('sign-in refused: %r', str(error))
+            raise
+        return self._sessions.start(person, id_token=token.get('id_token'))
+
+    async def end_session_url(self, session: Session | None, post_logout_redirect_uri: str) -> str | None:
+        """The provider's RP-initiated logout URL, when it announces one."""
+        try:
+            metadata = await self._metadata()
+        except PortalError:
+            return None
+        endpoint = metadata.get('end_session_endpoint')
+        if not endpoint:
+            return None
+        query = {'client_id': self._config.client_id, 'post_logout_redirect_uri': post_logout_redirect_uri}
+        if session is not None and session.id_token:
+            query['id_token_hint'] = session.id_token
+        return f'{endpoint}{"&" if "?" in endpoint else "?"}{urlencode(query)}'
+
+    async def _verified_sign_in(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
         params = request.query_params
+        if params.get('error') == 'access_denied':
+            raise SignInCancelled()
         if params.get('error'):
-            if params.get('error') == 'access_denied':
-                raise SignInCancelled()
             raise SignInRefused(f'provider answered error {params.get("error")!r}')
-        if 'iss' in params and params['iss'] != self._config.issuer:
-            raise SignInRefused(f'authorization response from issuer {params["iss"]!r}')
         await self._metadata()
+        rule = self._issuer_rule
+        assert rule is not None
+        if 'iss' in params and not rule.accepts_response_parameter(params['iss']):
+            raise SignInRefused(f'authorization response iss parameter {params["iss"]!r} is another issuer')
         try:
             token = await self._client.authorize_access_token(request, claims_options={
-                'iss': {'essential': True, 'values': [self._config.issuer]},
+                'iss': {'essential': True, 'validate': lambda claims, _: rule.accepts_token(claims)},
                 'aud': {'essential': True, 'values': [self._config.client_id]},
                 'sub': {'essential': True},
             })
@@ -79,38 +120,44 @@ class RelyingParty:
         except Exception as error:
             if _is_http_error(error):
                 raise SignInUnavailable(f'token endpoint: {type(error).__name__}') from None
-            raise
-        claims = token.get('userinfo')
+            raise SignInRefused(f'token response unusable: {type(error).__name__}') from None
+        claims = dict(token.get('userinfo') or {})
         if not claims:
             raise SignInRefused('token response carried no ID token')
-        person = self._identity.person_for(self._config.issuer, claims)
-        return self._sessions.start(person, id_token=token.get('id_token'))
+        if not isinstance(claims.get('sub'), str) or not claims['sub']:
+            raise SignInRefused('ID token has no sub')
+        await self._check_userinfo(token, claims)
+        return claims, token
 
-    async def end_session_url(self, session: Session | None, post_logout_redirect_uri: str) -> str | None:
-        """The provider's RP-initiated logout URL, when it announces one."""
+    async def _check_userinfo(self, token: dict[str, Any], claims: dict[str, Any]) -> None:
+        """Called only after the ID token passed every check; its `sub` must be the ID token's."""
+        if not self._client.server_metadata.get('userinfo_endpoint'):
+            return
         try:
-            metadata = await self._metadata()
-        except (SignInRefused, SignInUnavailable):
-            return None
-        endpoint = metadata.get('end_session_endpoint')
-        if not endpoint:
-            return None
-        query = {'client_id': self._config.client_id, 'post_logout_redirect_uri': post_logout_redirect_uri}
-        if session is not None and session.id_token:
-            query['id_token_hint'] = session.id_token
-        return f'{endpoint}{"&" if "?" in endpoint else "?"}{urlencode(query)}'
+            userinfo = await self._client.userinfo(token=token)
+        except Exception as error:
+            if _is_http_error(error):
+                raise SignInUnavailable(f'userinfo endpoint: {type(error).__name__}') from None
+            raise SignInRefused(f'userinfo response unusable: {type(error).__name__}') from None
+        if userinfo.get('sub') != claims['sub']:
+            raise SignInRefused('userinfo sub differs from the ID token sub')
+        for key in ('name', 'email', 'preferred_username'):
+            if key not in claims and isinstance(userinfo.get(key), str):
+                claims[key] = userinfo[key]
 
     async def _metadata(self) -> dict[str, Any]:
         try:
             metadata = await self._client.load_server_metadata()
         except Exception as error:
-            self._client.server_metadata.pop('_loaded_at', None)
+            self._client.server_metadata.clear()
             if _is_http_error(error) or isinstance(error, ValueError):
                 raise SignInUnavailable(f'discovery: {type(error).__name__}') from None
             raise
-        if metadata.get('issuer') != self._config.issuer:
+        rule = IssuerRule(configured=self._config.issuer, published=str(metadata.get('issuer')))
+        if not rule.matches_discovery():
             self._client.server_metadata.clear()
             raise SignInRefused(f'discovery issuer {metadata.get("issuer")!r} is not the configured issuer')
+        self._issuer_rule = rule
         metadata['id_token_signing_alg_values_supported'] = list(self._config.allowed_algorithms)
         return metadata
 

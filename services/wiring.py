@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from data.tinydb_store import TinyDirectoryStore
 from services.directory_admin import DirectoryAdmin
 from services.events import MembershipEvents
 from services.identity import IdentityService
 from services.organizations import OrganizationService
+from services.rate_limit import RateLimiter
 from services.sessions import SessionStore
 from services.settings import Settings
 
@@ -21,6 +23,8 @@ class Services:
     admin: DirectoryAdmin
     identity: IdentityService
     sessions: SessionStore
+    sign_in_limit: RateLimiter
+    leave_limit: RateLimiter
 
 
 def build_services(settings: Settings) -> Services:
@@ -30,4 +34,7 @@ def build_services(settings: Settings) -> Services:
                     organizations=OrganizationService(store, events),
                     admin=DirectoryAdmin(store, events),
                     identity=IdentityService(store, home_org_claim=settings.home_org_claim),
-                    sessions=SessionStore())
+                    sessions=SessionStore(idle_timeout=timedelta(minutes=settings.session_idle_minutes),
+                                          absolute_lifetime=timedelta(hours=settings.session_max_hours)),
+                    sign_in_limit=RateLimiter(limit=settings.rate_limit_sign_ins, window_seconds=60),
+                    leave_limit=RateLimiter(limit=settings.rate_limit_leaves, window_seconds=60))

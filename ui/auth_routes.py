@@ -8,7 +8,15 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from services.errors import PortalError, SignInCancelled, SignInRefused, SignInUnavailable, UnknownPerson
+from services.errors import (
+    PortalError,
+    RateLimited,
+    SignInCancelled,
+    SignInRefused,
+    SignInUnavailable,
+    UnknownPerson,
+)
+from services.rate_limit import RateLimiter
 from services.sessions import SessionStore
 from services.sign_in import RelyingParty
 from ui.i18n import supported
@@ -18,10 +26,11 @@ log = logging.getLogger(__name__)
 
 RETURN_PATH = 'next'
 PROBLEMS = {SignInCancelled: 'cancelled', SignInRefused: 'refused', SignInUnavailable: 'unavailable',
-            UnknownPerson: 'unknown_person'}
+            UnknownPerson: 'unknown_person', RateLimited: 'rate_limited'}
 
 
-def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, *, public_url: str) -> None:
+def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, *, public_url: str,
+             limiter: RateLimiter | None = None) -> None:
     @app.get('/auth/login', include_in_schema=False)
     async def sign_in(request: Request, next: str | None = None) -> RedirectResponse:
         target = safe_return_path(next)
@@ -29,9 +38,11 @@ def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, 
             return RedirectResponse(target, status_code=303)
         request.session[RETURN_PATH] = target
         try:
+            if limiter is not None:
+                limiter.hit(f'address:{request.client.host if request.client else "unknown"}')
             url = await relying_party.authorization_url(request, language=language_of(request))
-        except (SignInRefused, SignInUnavailable) as error:
-            log.warning('sign-in could not start: %s', error)
+        except PortalError as error:
+            log.warning('sign-in could not start: %r', str(error))
             return _problem(error)
         return RedirectResponse(url, status_code=302)
 
@@ -40,7 +51,6 @@ def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, 
         try:
             session = await relying_party.finish(request)
         except PortalError as error:
-            log.warning('sign-in refused: %s', error)
             return _problem(error)
         target = safe_return_path(request.session.get(RETURN_PATH))
         language = request.session.get(LANGUAGE)

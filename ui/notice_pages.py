@@ -10,7 +10,7 @@ from ui.frame import page_frame
 from ui.i18n import Translator
 from ui.web_session import language_of
 
-REASONS = ('cancelled', 'refused', 'unavailable', 'unknown_person')
+REASONS = ('cancelled', 'refused', 'unavailable', 'unknown_person', 'rate_limited')
 
 
 def register() -> None:

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse
 from services.errors import NotSignedIn, PortalError
 from services.events import MembershipEvents
 from services.organizations import Organization, OrganizationService
+from services.rate_limit import RateLimiter
 from services.sessions import SessionStore
 from ui.accessible import heading
 from ui.components.leave_dialog import confirm_leave
@@ -23,7 +24,8 @@ from ui.web_session import SESSION_ID, current_session, language_of, sign_in_red
 log = logging.getLogger(__name__)
 
 
-def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents) -> None:
+def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents,
+             leave_limit: RateLimiter) -> None:
     @ui.page('/organizations')
     def organizations_page(request: Request) -> RedirectResponse | None:
         session = current_session(request, sessions)
@@ -32,22 +34,30 @@ def register(organizations: OrganizationService, sessions: SessionStore, events:
         t = Translator(language_of(request))
         session_id = request.session.get(SESSION_ID)
         subject = session.person.subject
+        address = request.client.host if request.client else 'unknown'
+        client = ui.context.client  # outcomes are shown page-wide: the card that was clicked may be gone by then
 
         async def leave(organization: Organization) -> None:
-            if not await confirm_leave(t, organization):
-                return
+            with client:  # the dialog belongs to the page, so it survives a live redraw of the cards
+                if not await confirm_leave(t, organization):
+                    return
             try:
-                if sessions.get(session_id) is None:  # signed out elsewhere since this page was built
+                current = sessions.get(session_id)  # signed out or expired since this page was built?
+                if current is None or current.person.subject != subject:
                     raise NotSignedIn()
+                leave_limit.hit(f'person:{subject}', f'address:{address}')
                 left = await run.io_bound(organizations.leave, subject, organization.id)
             except NotSignedIn:
-                ui.notify(t('error.not_signed_in'), type='warning')
-                ui.navigate.to('/auth/login?next=/organizations')
+                with client:
+                    ui.notify(t('error.not_signed_in'), type='warning')
+                    ui.navigate.to('/auth/login?next=/organizations')
                 return
             except PortalError as error:
-                ui.notify(t(error.message_key, name=organization.name), type='negative', multi_line=True)
+                with client:
+                    ui.notify(t(error.message_key, name=organization.name), type='negative', multi_line=True)
                 return
-            ui.notify(t('leave.done', name=left.name), type='positive')
+            with client:
+                ui.notify(t('leave.done', name=left.name), type='positive')
 
         with page_frame(t, session.person, path='/organizations', title_key='organizations.title'):
             heading(t('organizations.title'), 1).classes('portal-h1')

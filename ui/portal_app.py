@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-from nicegui import app, background_tasks, run
+from nicegui import app, background_tasks, core, run
 from starlette.applications import Starlette
 
 from services.demo_directory import ACCOUNTS, DIRECTORY
@@ -18,6 +18,7 @@ from services.sign_in import RelyingParty, RelyingPartyConfig
 from services.wiring import Services
 from ui import auth_routes, notice_pages, organizations_page, overview_page
 from ui.demo_provider.routes import PREFIX, demo_provider_routes
+from ui.request_log import RequestLog
 from ui.security_headers import SecurityHeaders
 
 STATIC = Path(__file__).parent / 'static'
@@ -27,25 +28,35 @@ DEMO_CLIENT_ID = 'myprofile-portal-demo'
 def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
     """Register everything on NiceGUI's app; returns the `ui.run` arguments that depend on the settings."""
     app.add_static_files('/assets', STATIC)
+    # Quasar's default green, red and amber fail WCAG AA contrast behind white notification text
+    app.colors(primary='#0f5ca8', positive='#1b7035', negative='#b3261e', warning='#8a5300', info='#0f5ca8')
     app.add_middleware(SecurityHeaders)
-    relying_party = RelyingParty(_relying_party_config(settings, services), services.identity, services.sessions)
-    auth_routes.register(app, relying_party, services.sessions, public_url=settings.public_url)
+    app.add_middleware(RequestLog)
+    # the live connection's Socket.IO server accepts any Origin by default: only our own page may connect
+    core.sio.eio.cors_allowed_origins = [settings.public_origin]
+    relying_party = RelyingParty(_relying_party_config(settings, services), services.identity, services.sessions,
+                                 services.sign_in_limit)
+    auth_routes.register(app, relying_party, services.sessions, public_url=settings.public_url,
+                         limiter=services.sign_in_limit)
     overview_page.register(services.organizations, services.sessions, services.events)
-    organizations_page.register(services.organizations, services.sessions, services.events)
+    organizations_page.register(services.organizations, services.sessions, services.events, services.leave_limit)
     notice_pages.register()
     app.on_startup(lambda: background_tasks.create(
         watch_outside_changes(services.store, services.events, run_blocking=run.io_bound),
         name='watch outside changes'))
     secret = demo_storage_secret(settings.data_dir) if settings.demo_provider else settings.storage_secret
     return {'storage_secret': secret,
-            'session_middleware_kwargs': {'https_only': settings.https, 'same_site': 'lax',
-                                          'max_age': 12 * 3600}}
+            'session_middleware_kwargs': {'https_only': settings.https, 'same_site': 'lax', 'path': '/',
+                                          'session_cookie': settings.session_cookie,
+                                          'max_age': settings.session_max_hours * 3600}}
 
 
 def _relying_party_config(settings: Settings, services: Services) -> RelyingPartyConfig:
     if not settings.demo_provider:
         return RelyingPartyConfig(issuer=settings.oidc_issuer, client_id=settings.oidc_client_id,
-                                  client_secret=settings.oidc_client_secret, redirect_uri=settings.redirect_uri)
+                                  client_secret=settings.oidc_client_secret, redirect_uri=settings.redirect_uri,
+                                  allowed_algorithms=settings.allowed_algorithms,
+                                  token_auth_method=settings.oidc_token_auth_method)
     services.admin.seed_if_empty(DIRECTORY)
     client_secret = secrets.token_urlsafe(32)
     issuer = f'{settings.public_url}{PREFIX}'

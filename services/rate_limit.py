@@ -1,0 +1,42 @@
+"""Sliding-window limits on sign-ins and leaves, per person and per address, so a script can't hammer them."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from services.errors import RateLimited
+
+
+class RateLimiter:
+    def __init__(self, *, limit: int, window_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._limit = limit
+        self._window = window_seconds
+        self._clock = clock
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, *keys: str) -> None:
+        """Count one attempt under every key, or refuse it (counting nothing) if any key is at its limit."""
+        now = self._clock()
+        with self._lock:
+            windows = [self._window_of(key, now) for key in keys]
+            full = [w for w in windows if len(w) >= self._limit]
+            if full:
+                retry_after = max(w[0] + self._window - now for w in full)
+                raise RateLimited(f'rate limit of {self._limit} per {self._window:.0f} s reached',
+                                  retry_after=str(max(1, math.ceil(retry_after))))
+            for window in windows:
+                window.append(now)
+
+    def _window_of(self, key: str, now: float) -> deque[float]:
+        window = self._hits.setdefault(key, deque())
+        while window and window[0] <= now - self._window:
+            window.popleft()
+        if len(self._hits) > 10_000:  # forget idle keys so the table stays small
+            for idle in [k for k, w in self._hits.items() if not w and k != key]:
+                del self._hits[idle]
+        return window
