@@ -1,0 +1,165 @@
+"""Session, transport and input hardening, driven through the real app in NiceGUI's simulated browser."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from nicegui import ElementFilter, app, ui
+from nicegui.testing import User
+
+from data.tinydb_store import TinyDirectoryStore
+from services.demo_directory import CONTOSO, FABRIKAM, NORTHWIND, WOODGROVE
+from services.organizations import Organization
+from tests.ui.conftest import sign_in
+
+ROOT = Path(__file__).resolve().parents[2]
+ADELE, MEGAN = 'demo-adele-vance', 'demo-megan-bowen'
+
+
+def memberships(db: Path) -> dict[str, list[str]]:
+    directory = TinyDirectoryStore(db).export_directory()
+    result: dict[str, list[str]] = {}
+    for m in directory.memberships:
+        result.setdefault(m.subject, []).append(m.organization)
+    return {k: sorted(v) for k, v in result.items()}
+
+
+def leave_flow(user: User):  # the handler the Leave buttons of this page call after confirmation
+    with user.client:
+        return app.storage.client['leave_flow']
+
+
+async def test_pages_send_security_headers(user: User) -> None:
+    await sign_in(user, ADELE)
+    for path in ('/', '/organizations', '/signed-out', '/auth/login'):
+        response = await user.http_client.get(path)
+        assert response.headers['cache-control'] == 'no-store', path
+        assert "frame-ancestors 'none'" in response.headers['content-security-policy'], path
+        assert response.headers['referrer-policy'] == 'same-origin', path
+        assert response.headers['x-frame-options'] == 'DENY', path
+
+
+async def test_session_cookie_is_http_only_and_same_site(user: User) -> None:
+    response = await user.http_client.get('/signed-out')
+    cookie = response.headers['set-cookie'].lower()
+    assert cookie.startswith('myprofile=')
+    assert 'httponly' in cookie and 'samesite=lax' in cookie and 'path=/' in cookie
+
+
+@pytest.fixture
+def https_public_url(portal_environment: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('MYPROFILE_PUBLIC_URL', 'https://test')
+
+
+async def test_over_https_the_cookie_is_secure_and_host_bound(https_public_url: None, user: User) -> None:
+    response = await user.http_client.get('/signed-out')
+    cookie = response.headers['set-cookie'].lower()
+    assert cookie.startswith('__host-myprofile=')
+    assert 'secure' in cookie and 'httponly' in cookie and 'domain' not in cookie and 'path=/' in cookie
+
+
+async def test_live_connection_refuses_a_foreign_origin(user: User, caplog: pytest.LogCaptureFixture) -> None:
+    handshake = '/_nicegui_ws/socket.io/?EIO=4&transport=polling'
+    foreign = await user.http_client.get(handshake, headers={'origin': 'https://evil.example'})
+    assert foreign.status_code == 400
+    assert 'https://evil.example is not an accepted origin' in caplog.text  # the operator sees the attempt
+    caplog.clear()  # that expected ERROR line is not a test failure
+    own = await user.http_client.get(handshake, headers={'origin': 'http://test'})
+    assert own.status_code == 200
+
+
+async def test_copied_cookie_is_useless_after_sign_out(user: User) -> None:
+    await sign_in(user, ADELE)
+    copied = dict(user.http_client.cookies)
+    await user.http_client.get('/auth/logout', follow_redirects=True)
+    user.http_client.cookies.clear()
+    user.http_client.cookies.update(copied)
+    response = await user.http_client.get('/organizations')
+    assert response.status_code == 303 and response.headers['location'].startswith('/auth/login')
+
+
+@pytest.mark.parametrize('target', ['https://evil.example/steal', '//evil.example', '/\\evil.example'])
+async def test_sign_in_never_redirects_off_site(user: User, target: str) -> None:
+    await sign_in(user, ADELE, next_path=target, expect_path='/')
+
+
+async def test_leave_after_sign_out_in_another_tab_fails_safely(user: User, portal_environment: Path) -> None:
+    await sign_in(user, ADELE)
+    await user.open('/organizations')
+    flow = leave_flow(user)
+    await user.http_client.get('/auth/logout')  # "tab B": same browser, same cookie
+    before = memberships(portal_environment)
+    assert await flow.leave(FABRIKAM) is False
+    await user.should_see('Your session has ended. Sign in again to continue.')
+    assert memberships(portal_environment) == before
+
+
+@pytest.mark.parametrize('forged', [
+    CONTOSO,  # Megan's view never offers it, and it is Adele's home
+    FABRIKAM,  # Megan's own home organization
+    WOODGROVE,  # someone else's membership (Lidia's and Adele's), not Megan's
+    Organization(id='no-such-organization', name='Unknown'),
+    Organization(id='<img src=x onerror=alert(1)>', name='<script>alert(1)</script>'),
+    Organization(id='x' * 10_000, name='Long'),
+    Organization(id='organisatie-ñ-東京-🙂', name='Niet-ASCII'),
+])
+async def test_forged_leave_requests_are_refused_with_a_plain_message(user: User, portal_environment: Path,
+                                                                      forged: Organization) -> None:
+    await sign_in(user, MEGAN)
+    await user.open('/organizations')
+    before = memberships(portal_environment)
+    audit_before = len(TinyDirectoryStore(portal_environment).audit_entries())
+    assert await leave_flow(user).leave(forged) is False
+    assert memberships(portal_environment) == before
+    assert len(TinyDirectoryStore(portal_environment).audit_entries()) == audit_before
+    plain = {"You can't leave your home organization: it owns your account.",
+             f'You are no longer a member of {forged.name}; you may have left it in another window.',
+             "That organization doesn't exist or isn't one of yours. Nothing was changed."}
+    assert user.notify.messages and user.notify.messages[-1] in plain
+
+
+async def test_markup_and_non_ascii_names_render_as_plain_text(user: User, tmp_path: Path) -> None:
+    nasty = '<img src=x onerror=alert(1)> Ωmega & Zoë 東京'
+    directory = tmp_path / 'nasty.json'
+    directory.write_text(json.dumps({
+        'organizations': [{'id': 'nasty-org', 'name': nasty, 'domain': 'nasty.example'}],
+        'memberships': [{'subject': MEGAN, 'organization': 'nasty-org'}]}))
+    result = subprocess.run([sys.executable, 'main.py', 'import', str(directory)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    await sign_in(user, MEGAN)
+    await user.open('/organizations')
+    await user.should_see(nasty, retries=30)  # one label whose text is exactly the name, markup and all
+    with user.client:
+        assert not list(ElementFilter(kind=ui.html))  # nothing on the page interprets text as HTML
+
+
+@pytest.fixture
+def two_leaves_per_minute(portal_environment: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('MYPROFILE_RATE_LIMIT_LEAVES', '2')
+
+
+async def test_leaves_are_rate_limited(two_leaves_per_minute: None, user: User, portal_environment: Path) -> None:
+    await sign_in(user, ADELE)
+    await user.open('/organizations')
+    flow = leave_flow(user)
+    assert await flow.leave(FABRIKAM) is True
+    assert await flow.leave(WOODGROVE) is True
+    assert await flow.leave(NORTHWIND) is False
+    assert user.notify.messages[-1] == 'Too many attempts in a short time. Wait a minute, then try again.'
+    assert NORTHWIND.id in memberships(portal_environment)[ADELE]
+
+
+async def test_access_log_has_no_query_strings_and_no_forged_lines(user: User,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger='myprofile.access'):
+        await user.http_client.get('/auth/callback?code=SECRETCODE&state=SECRETSTATE')
+        await user.http_client.get('/nothing%0d%0a2026-01-01 INFO forged line')
+    lines = [r.getMessage() for r in caplog.records if r.name == 'myprofile.access']
+    assert lines and not any('SECRET' in line for line in lines)
+    assert all('\n' not in line and '\r' not in line for line in lines)

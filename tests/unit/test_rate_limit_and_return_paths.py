@@ -1,0 +1,60 @@
+"""Rate limits per key, and the return path after sign-in that can never leave the site."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.errors import RateLimited
+from services.rate_limit import RateLimiter
+from ui.web_session import safe_return_path
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_limit_per_key_and_window_slides() -> None:
+    clock = Clock()
+    limiter = RateLimiter(limit=3, window_seconds=60, clock=clock)
+    for _ in range(3):
+        limiter.hit('person:a', 'address:1')
+    with pytest.raises(RateLimited) as refused:
+        limiter.hit('person:a', 'address:2')
+    assert refused.value.params['retry_after'] == '60'
+    limiter.hit('person:b', 'address:2')  # another person from another address is not affected
+    with pytest.raises(RateLimited):
+        limiter.hit('person:c', 'address:1')  # the same address is, whoever it claims to be
+    clock.now += 61
+    limiter.hit('person:a', 'address:1')
+
+
+def test_a_refused_attempt_is_not_counted() -> None:
+    clock = Clock()
+    limiter = RateLimiter(limit=1, window_seconds=10, clock=clock)
+    limiter.hit('k')
+    for _ in range(5):
+        with pytest.raises(RateLimited):
+            limiter.hit('k')
+    clock.now += 10.5
+    limiter.hit('k')
+
+
+@pytest.mark.parametrize(('candidate', 'expected'), [
+    ('/organizations', '/organizations'),
+    ('/organizations?x=1', '/organizations?x=1'),
+    ('https://evil.example/', '/'),
+    ('//evil.example/path', '/'),
+    ('/\\evil.example', '/'),
+    ('/%0d%0aSet-Cookie:x', '/%0d%0aSet-Cookie:x'),
+    ('/ok\r\nSet-Cookie: x=1', '/'),
+    ('javascript:alert(1)', '/'),
+    ('/auth/logout', '/'),
+    ('', '/'),
+    (None, '/'),
+])
+def test_return_path_stays_on_site(candidate: str | None, expected: str) -> None:
+    assert safe_return_path(candidate) == expected
