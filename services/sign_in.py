@@ -21,6 +21,7 @@ from starlette.requests import Request
 from services.errors import PortalError, SignInCancelled, SignInRefused, SignInUnavailable
 from services.identity import IdentityService
 from services.oidc_issuer import IssuerRule
+from services.pending_sign_ins import PendingSignIns
 from services.rate_limit import RateLimiter
 from services.sessions import Session, SessionStore
 
@@ -46,11 +47,12 @@ class RelyingParty:
         self._identity = identity
         self._sessions = sessions
         self._issuer_rule: IssuerRule | None = None
+        self.pending = PendingSignIns()
         client_kwargs: dict[str, Any] = {'scope': 'openid email profile', 'code_challenge_method': 'S256',
                                          'token_endpoint_auth_method': config.token_auth_method}
         if config.transport is not None:
             client_kwargs['transport'] = config.transport
-        self._client = OAuth().register(
+        self._client = OAuth(cache=self.pending).register(
             'portal', client_id=config.client_id, client_secret=config.client_secret,
             server_metadata_url=f'{config.issuer}/.well-known/openid-configuration', client_kwargs=client_kwargs)
 

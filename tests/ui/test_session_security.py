@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import subprocess
@@ -163,3 +164,22 @@ async def test_access_log_has_no_query_strings_and_no_forged_lines(user: User,
     lines = [r.getMessage() for r in caplog.records if r.name == 'myprofile.access']
     assert lines and not any('SECRET' in line for line in lines)
     assert all('\n' not in line and '\r' not in line for line in lines)
+
+
+def cookie_session(user: User) -> dict:
+    """What the signed (readable, not encrypted) session cookie carries."""
+    value = user.http_client.cookies['myprofile']
+    payload = value.split('.')[0]
+    return json.loads(base64.b64decode(payload + '=' * (-len(payload) % 4)))
+
+
+async def test_cookie_carries_no_sign_in_secrets_and_only_an_opaque_id(user: User) -> None:
+    await user.http_client.get('/auth/login?next=/organizations')  # a sign-in in flight
+    in_flight = cookie_session(user)
+    markers = [v for k, v in in_flight.items() if k.startswith('_state_')]
+    assert markers and all(set(marker) == {'exp'} for marker in markers)  # no state data, nonce or PKCE verifier
+    assert 'code_verifier' not in json.dumps(in_flight) and 'nonce' not in json.dumps(in_flight)
+    await sign_in(user, ADELE)
+    signed_in = cookie_session(user)
+    assert set(signed_in) <= {'id', 'sid', 'lang'}
+    assert ADELE not in json.dumps(signed_in) and 'Adele' not in json.dumps(signed_in)
