@@ -23,7 +23,7 @@ class IssuerRule:
 
     def matches_discovery(self) -> bool:
         """The discovery document must name our issuer; a template only for a multi-tenant endpoint of it."""
-        if not self.templated:
+        if self.published == self.configured or not self.templated:
             return self.published == self.configured
         return any(self.published.replace(TENANT_PLACEHOLDER, segment) == self.configured
                    for segment in MULTI_TENANT_SEGMENTS)

@@ -76,9 +76,6 @@ class RelyingParty:
             if self._limiter is not None:
                 self._limiter.hit(f'person:{claims["iss"]}:{claims["sub"]}')
             person = self._identity.person_for(claims['iss'], claims)
-        except SignInCancelled:
-            security_log.info('sign-in cancelled by the person at the provider')
-            raise
         except PortalError as error:
             security_log.warning('sign-in refused: %r', str(error))
             raise
@@ -100,10 +97,11 @@ class RelyingParty:
 
     async def _verified_sign_in(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
         params = request.query_params
-        if params.get('error') == 'access_denied':
-            raise SignInCancelled()
         if params.get('error'):
-            raise SignInRefused(f'provider answered error {params.get("error")!r}')
+            await self._consume_state_of_error_answer(request)
+            if params['error'] == 'access_denied':
+                raise SignInCancelled('provider answered access_denied (cancelled or not allowed)')
+            raise SignInRefused(f'provider answered error {params["error"]!r}')
         await self._metadata()
         rule = self._issuer_rule
         assert rule is not None
@@ -131,6 +129,16 @@ class RelyingParty:
         await self._check_userinfo(token, claims)
         return claims, token
 
+    async def _consume_state_of_error_answer(self, request: Request) -> None:
+        """An error answer must belong to a sign-in this browser started; either way that sign-in is over."""
+        state = request.query_params.get('state') or ''
+        framework = self._client.framework
+        started_here = await framework.get_state_data(request.session, state) if state else None
+        if state:
+            await framework.clear_state_data(request.session, state)
+        if started_here is None:
+            raise SignInRefused('error answer with a missing or unknown state')
+
     async def _check_userinfo(self, token: dict[str, Any], claims: dict[str, Any]) -> None:
         """Called only after the ID token passed every check; its `sub` must be the ID token's."""
         if not self._client.server_metadata.get('userinfo_endpoint'):
@@ -155,10 +163,11 @@ class RelyingParty:
             if _is_http_error(error) or isinstance(error, ValueError):
                 raise SignInUnavailable(f'discovery: {type(error).__name__}') from None
             raise
-        rule = IssuerRule(configured=self._config.issuer, published=str(metadata.get('issuer')))
+        published = str(metadata.get('issuer'))
+        rule = IssuerRule(configured=self._config.issuer, published=published)
         if not rule.matches_discovery():
             self._client.server_metadata.clear()
-            raise SignInRefused(f'discovery issuer {metadata.get("issuer")!r} is not the configured issuer')
+            raise SignInRefused(f'discovery issuer {published!r} is not the configured issuer')
         self._issuer_rule = rule
         metadata['id_token_signing_alg_values_supported'] = list(self._config.allowed_algorithms)
         return metadata

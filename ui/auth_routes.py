@@ -41,8 +41,7 @@ def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, 
             if limiter is not None:
                 limiter.hit(f'address:{request.client.host if request.client else "unknown"}')
             url = await relying_party.authorization_url(request, language=language_of(request))
-        except PortalError as error:
-            log.warning('sign-in could not start: %r', str(error))
+        except PortalError as error:  # the relying party has logged why
             return _problem(error)
         return RedirectResponse(url, status_code=302)
 
