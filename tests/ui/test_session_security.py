@@ -183,3 +183,12 @@ async def test_cookie_carries_no_sign_in_secrets_and_only_an_opaque_id(user: Use
     signed_in = cookie_session(user)
     assert set(signed_in) <= {'id', 'sid', 'lang'}
     assert ADELE not in json.dumps(signed_in) and 'Adele' not in json.dumps(signed_in)
+
+
+async def test_an_ended_session_goes_to_sign_in_and_back_to_the_page_asked_for(user: User) -> None:
+    # an expired session looks exactly like an ended one to the pages (SessionStore.get gives None)
+    await sign_in(user, ADELE, next_path='/')
+    await user.http_client.get('/auth/logout')
+    response = await user.http_client.get('/organizations?view=all')
+    assert response.headers['location'] == '/auth/login?next=%2Forganizations%3Fview%3Dall'
+    await sign_in(user, ADELE, next_path='/organizations?view=all', expect_path='/organizations')
