@@ -1,0 +1,39 @@
+"""The command line an operator meets: clear refusals, exit codes, and nothing changed on bad input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(('MYPROFILE_', 'NICEGUI_'))}
+    clean.update(MYPROFILE_DB=str(tmp_path / 'var' / 'directory.json'), **env)
+    return subprocess.run([sys.executable, 'main.py', *args], cwd=ROOT, env=clean, capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+def test_external_provider_without_storage_secret_refuses_to_start(tmp_path: Path) -> None:
+    result = run(tmp_path, 'serve', MYPROFILE_OIDC_ISSUER='https://idp.example', MYPROFILE_OIDC_CLIENT_ID='portal')
+    assert result.returncode == 2
+    assert 'MYPROFILE_STORAGE_SECRET must be set' in result.stderr
+
+
+def test_bad_setting_names_the_variable(tmp_path: Path) -> None:
+    result = run(tmp_path, 'export', str(tmp_path / 'out.json'), MYPROFILE_PORT='eighty')
+    assert result.returncode == 2
+    assert 'MYPROFILE_PORT' in result.stderr
+    assert not (tmp_path / 'out.json').exists()
+
+
+def test_bad_import_file_names_the_entry_and_changes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / 'bad.json'
+    bad.write_text('{"organizations": [{"id": "o", "name": "O"}]}')
+    result = run(tmp_path, 'import', str(bad))
+    assert result.returncode == 1
+    assert 'organizations[0]: "domain" must be a non-empty text' in result.stderr
+    assert 'Traceback' not in result.stderr
