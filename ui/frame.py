@@ -69,4 +69,4 @@ def _language_menu(t: Translator, path: str) -> None:
         with ui.menu():
             for code, name in LANGUAGES.items():
                 ui.menu_item(name, on_click=lambda code=code: ui.navigate.to(
-                    f'/lang/{code}?next={quote(path, safe="")}')).props(f'lang={code}')
+                    f'/lang/{code}?next={quote(path, safe="")}')).props(f'lang={code} role=menuitem')

@@ -6,6 +6,7 @@ the browser sends chooses either. The service checks the rules again anyway.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from nicegui import run, ui
@@ -29,6 +30,7 @@ class LeaveFlow:
     subject: str
     address: str
     client: Client  # outcomes are shown page-wide: the card that was clicked may be gone by then
+    focus_after_leave: str | None = None  # html id to move focus to once the card (and its button) is gone
 
     async def ask_and_leave(self, organization: Organization) -> None:
         with self.client:  # the dialog belongs to the page, so it survives a live redraw of the cards
@@ -54,4 +56,6 @@ class LeaveFlow:
             return False
         with self.client:
             ui.notify(self.t('leave.done', name=left.name), type='positive')
+            if self.focus_after_leave:
+                ui.run_javascript(f'document.getElementById({json.dumps(self.focus_after_leave)})?.focus()')
         return True

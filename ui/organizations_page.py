@@ -34,7 +34,8 @@ def register(organizations: OrganizationService, sessions: SessionStore, events:
         app.storage.client['leave_flow'] = flow  # lets tests drive the handler with forged input
 
         with page_frame(t, session.person, path='/organizations', title_key='organizations.title'):
-            heading(t('organizations.title'), 1).classes('portal-h1')
+            title = heading(t('organizations.title'), 1).classes('portal-h1').props('tabindex=-1')
+            flow.focus_after_leave = title.html_id
             ui.label(t('organizations.intro')).classes('portal-lead')
 
             @ui.refreshable

@@ -7,13 +7,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, StorageState, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = '/usr/bin/chromium'
@@ -40,19 +41,20 @@ def free_port() -> int:
 
 
 def portal_environment(url: str, db: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(('MYPROFILE_', 'NICEGUI_'))}
+    # PYTEST_CURRENT_TEST would make NiceGUI's ui.run believe it runs inside pytest and ignore the port
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('MYPROFILE_', 'NICEGUI_', 'PYTEST_'))}
     port = url.rsplit(':', 1)[1]
     env.update(MYPROFILE_PUBLIC_URL=url, MYPROFILE_HOST='127.0.0.1', MYPROFILE_PORT=port, MYPROFILE_DB=str(db),
                NICEGUI_STORAGE_PATH=str(db.parent / 'nicegui'))
     return env
 
 
-@pytest.fixture
-def portal(tmp_path: Path) -> Iterator[Portal]:
-    """A freshly seeded portal with the demo identity provider, as after the README's run command."""
+@contextmanager
+def running_portal(folder: Path) -> Iterator[Portal]:
+    """The real app in its own process on a free loopback port, with a fresh store under `folder`."""
     url = f'http://127.0.0.1:{free_port()}'
-    db = tmp_path / 'var' / 'directory.json'
-    log = open(tmp_path / 'portal.log', 'w')
+    db = folder / 'var' / 'directory.json'
+    log = open(folder / 'portal.log', 'w')
     process = subprocess.Popen([sys.executable, 'main.py', 'serve'], cwd=ROOT, env=portal_environment(url, db),
                                stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -64,7 +66,7 @@ def portal(tmp_path: Path) -> Iterator[Portal]:
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f'portal did not start: {(tmp_path / "portal.log").read_text()[-3000:]}')
+                raise RuntimeError(f'portal did not start: {(folder / "portal.log").read_text()[-3000:]}')
             time.sleep(0.2)
         yield Portal(url=url, db=db, process=process)
     finally:
@@ -74,6 +76,20 @@ def portal(tmp_path: Path) -> Iterator[Portal]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Iterator[Portal]:
+    """A freshly seeded portal with the demo identity provider, as after the README's run command."""
+    with running_portal(tmp_path) as started:
+        yield started
+
+
+@pytest.fixture(scope='module')
+def shared_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    """One portal for a whole module: only for tests that change nothing, or change different accounts."""
+    with running_portal(tmp_path_factory.mktemp('portal')) as started:
+        yield started
 
 
 @pytest.fixture(scope='session')
@@ -90,9 +106,29 @@ def browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
+def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
     """A fresh browser profile (no cookies, no storage) for each test, in English unless a test says otherwise."""
-    context = browser.new_context(locale='en-US', viewport={'width': 1280, 'height': 860})
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
+    return new_context()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture
+def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """Make more browser profiles (another locale, viewport or a saved signed-in state); all closed afterwards."""
+    made: list[BrowserContext] = []
+
+    def make(*, locale: str = 'en-US', width: int = 1280, height: int = 860,
+             storage_state: StorageState | None = None) -> BrowserContext:
+        context = browser.new_context(locale=locale, viewport={'width': width, 'height': height},
+                                      storage_state=storage_state)
+        context.set_default_timeout(10_000)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()

@@ -1,0 +1,1 @@
+"""End-to-end tests: the real portal in its own process, driven through Debian's headless Chromium."""
