@@ -29,6 +29,8 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
     """Register everything on NiceGUI's app; returns the `ui.run` arguments that depend on the settings."""
     app.add_static_files('/assets', STATIC)
     # Quasar's default green, red and amber fail WCAG AA contrast behind white notification text
+    # the round-trip bar is decoration (results are announced by notifications): keep it out of the a11y tree
+    app.config.quasar_config['loadingBar']['aria-hidden'] = 'true'
     app.colors(primary='#0f5ca8', positive='#1b7035', negative='#b3261e', warning='#8a5300', info='#0f5ca8')
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
