@@ -23,7 +23,8 @@ def register() -> None:
     def sign_in_problem(request: Request, reason: str = 'refused') -> None:
         t = Translator(language_of(request))
         reason = reason if reason in REASONS else 'refused'
-        _notice(t, path='/sign-in-problem', title_key=f'problem.{reason}.title', body_key=f'problem.{reason}.body',
+        _notice(t, path=f'/sign-in-problem?reason={reason}', title_key=f'problem.{reason}.title',
+                body_key=f'problem.{reason}.body',
                 icon='info' if reason == 'cancelled' else 'error_outline')
 
 
