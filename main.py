@@ -1,14 +1,17 @@
-"""myprofile-portal: composition root and command line (serve, import, export)."""
+"""myprofile-portal: composition root and command line (serve, import, export, backup, restore)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from data.errors import StoreError
+from services.directory_admin import restore_backup
 from services.errors import PortalError
 from services.settings import Settings, SettingsError, load_settings
 from services.wiring import build_services
@@ -20,22 +23,22 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog='python main.py', description=__doc__)
     commands = parser.add_subparsers(dest='command')
     commands.add_parser('serve', help='start the web app (the default)')
-    import_command = commands.add_parser('import', help='merge a directory JSON file into the store')
-    import_command.add_argument('file', type=Path)
-    export_command = commands.add_parser('export', help='write the whole directory to a JSON file')
-    export_command.add_argument('file', type=Path)
+    for name, help_text, metavar in (
+            ('import', 'merge a directory JSON file into the store (with a progress bar)', 'FILE'),
+            ('export', 'write the whole directory to a JSON file', 'FILE'),
+            ('backup', 'copy the whole store (audit trail included) to one file, safely while the app runs',
+             'DEST'),
+            ('restore', 'replace the store by a backup, after checking all of it (the running app follows)',
+             'SRC')):
+        commands.add_parser(name, help=help_text).add_argument('file', type=Path, metavar=metavar)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        if args.command == 'import':
-            result = build_services(settings).admin.import_file(args.file)
-            print(f'Imported {args.file}: {result.organizations} organizations, {result.people} people, '
-                  f'{result.memberships} memberships; {result.people_changed} people changed.')
-        elif args.command == 'export':
-            count = build_services(settings).admin.export_file(args.file)
-            print(f'Exported the directory to {args.file} ({count} memberships).')
-        else:
+        command = ADMIN_COMMANDS.get(args.command)
+        if command is None:
             serve(settings)
+        else:
+            command(settings, args.file)
     except (SettingsError, StoreError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 2
@@ -43,6 +46,62 @@ def main(argv: list[str]) -> int:
         print(f'error: {error}', file=sys.stderr)
         return 1
     return 0
+
+
+def import_command(settings: Settings, file: Path) -> None:
+    with progress_bars() as progress:
+        result = build_services(settings).admin.import_file(file, progress=progress)
+    print(f'Imported {file}: {result.organizations} organizations, {result.people} people, '
+          f'{result.memberships} memberships; {result.people_changed} people changed.')
+
+
+def export_command(settings: Settings, file: Path) -> None:
+    count = build_services(settings).admin.export_file(file)
+    print(f'Exported the directory to {file} ({count} memberships).')
+
+
+def backup_command(settings: Settings, file: Path) -> None:
+    counts = build_services(settings).admin.backup(file)
+    print(f'Backed up the store to {file}: {counts.organizations} organizations, {counts.people} people, '
+          f'{counts.memberships} memberships, and the audit trail.')
+
+
+def restore_command(settings: Settings, file: Path) -> None:
+    with progress_bars() as progress:
+        counts = restore_backup(settings.db, file, progress=progress)
+    print(f'Restored the store from {file}: {counts.organizations} organizations, {counts.people} people, '
+          f'{counts.memberships} memberships. A running app shows the restored directory within a second.')
+
+
+ADMIN_COMMANDS = {'import': import_command, 'export': export_command, 'backup': backup_command,
+                  'restore': restore_command}
+
+
+@contextlib.contextmanager
+def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
+    """One bar on stderr per phase of a long command (validating, journal, files...)."""
+    from tqdm import tqdm  # noqa: PLC0415  (only the long admin commands draw bars)
+
+    bars: dict[str, tqdm] = {}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        bar = bars.get(phase)
+        if bar is None:
+            for other in bars.values():
+                other.close()
+            bar = bars[phase] = tqdm(total=total or None, desc=PHASES.get(phase, phase), file=sys.stderr,
+                                     unit='', unit_scale=True, mininterval=0.25, dynamic_ncols=True)
+        bar.update(done - bar.n)
+
+    try:
+        yield progress
+    finally:
+        for bar in bars.values():
+            bar.close()
+
+
+PHASES = {'validating': 'checking the file', 'journal': 'journal', 'files': 'writing shards',
+          'index': 'indexing', 'opening': 'opening the store', 'writing': 'writing shards'}
 
 
 def serve(settings: Settings) -> None:

@@ -47,3 +47,10 @@ class Directory:
     organizations: tuple[Organization, ...]
     people: tuple[Person, ...]
     memberships: tuple[Membership, ...]
+
+
+@dataclass(kw_only=True, slots=True, frozen=True)
+class StoreCounts:
+    organizations: int
+    people: int
+    memberships: int

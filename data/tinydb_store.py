@@ -1,226 +1,208 @@
-"""The directory kept in one TinyDB file: atomic commits, an OS lock for other processes, in-memory indexes."""
+"""The directory kept in sharded TinyDB files: journaled atomic commits, an OS lock, in-memory indexes.
+
+Reads are served from memory under one thread lock. Every write holds that lock and the OS file lock, first
+takes in what other processes committed, then commits through the journal (see `store_state`). The layout of
+the files is described in `layout`; docs/storage.md describes it for administrators.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
-from tinydb import TinyDB
 
-from data.atomic_json_storage import AtomicJSONStorage, atomic_write_json, remove_leftover_temp_files
-from data.document_shapes import audit_from_doc, membership_from_doc, organization_from_doc, person_from_doc
-from data.errors import MembershipNotFound, StoreBusy, StoreError
-from data.records import AuditEntry, Directory, Membership, Organization, Person
+from data.data_folder import open_manifest, read_manifest_bytes, remove_leftovers
+from data.document_shapes import audit_from_doc, audit_seq, document
+from data.errors import MembershipNotFound, StoreBusy, StoreCorrupt, StoreError
+from data.index import changed_subjects
+from data.json_storage import parse_tables, read_tables
+from data.layout import ORG_SHARDS, PERSON_SHARDS, Manifest
+from data.planner import plan_add_person, plan_leave, plan_merge
+from data.records import AuditEntry, Directory, Membership, Organization, Person, StoreCounts
+from data.repository import Progress
+from data.single_file import write_single_file
+from data.store_state import StoreState
 
-ORGANIZATIONS, PEOPLE, MEMBERSHIPS, AUDIT = 'organizations', 'people', 'memberships', 'audit'
 
-
-class _Snapshot:
-    """What the file held when last read, indexed for the queries the portal makes."""
-
-    def __init__(self, db: TinyDB, path: Path) -> None:
-        self.organizations: dict[str, tuple[int, Organization]] = {}
-        self.people: dict[str, tuple[int, Person]] = {}
-        self.memberships: dict[str, dict[str, tuple[int, Membership]]] = {}
-        self.members_of: dict[str, set[str]] = {}
-        for doc in db.table(ORGANIZATIONS).all():
-            org = organization_from_doc(doc, path)
-            self.organizations[org.id] = (doc.doc_id, org)
-        for doc in db.table(PEOPLE).all():
-            person = person_from_doc(doc, path)
-            self.people[person.subject] = (doc.doc_id, person)
-        for doc in db.table(MEMBERSHIPS).all():
-            self.add_membership(doc.doc_id, membership_from_doc(doc, path))
-
-    def add_membership(self, doc_id: int, membership: Membership) -> None:
-        self.memberships.setdefault(membership.subject, {})[membership.organization] = (doc_id, membership)
-        self.members_of.setdefault(membership.organization, set()).add(membership.subject)
-
-    def drop_membership(self, subject: str, organization: str) -> None:
-        del self.memberships[subject][organization]
-        self.members_of[organization].discard(subject)
-
-    def view_of(self, subject: str) -> tuple[Person | None, frozenset[tuple[Organization | None, Membership]]]:
-        """Everything a person's pages show, to tell which people another process's write touched."""
-        person = self.people.get(subject, (0, None))[1]
-        rows = frozenset((self.organizations.get(m.organization, (0, None))[1], m)
-                         for _, m in self.memberships.get(subject, {}).values())
-        home = self.organizations.get(person.home, (0, None))[1] if person else None
-        return person, rows | {(home, Membership(subject=subject, organization='', joined=None))}
+def file_lock(path: Path, timeout: float) -> FileLock:
+    """The lock every process takes to write; released by the OS if its holder dies."""
+    return FileLock(f'{path}.lock', timeout=timeout, thread_local=False, poll_interval=0.002)
 
 
 class TinyDirectoryStore:
-    """Thread-safe and process-safe; every public write is one atomic commit."""
+    """Thread-safe and process-safe; every public write is one atomic, durable commit."""
 
-    def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
+    def __init__(self, path: Path, *, lock_timeout: float = 10.0, person_shards: int = PERSON_SHARDS,
+                 org_shards: int = ORG_SHARDS, progress: Progress | None = None) -> None:
         self.path = path.resolve()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(f'{self.path.parent}: cannot create the store folder ({error.strerror}).') from None
-        self._file_lock = FileLock(f'{self.path}.lock', timeout=lock_timeout)
-        self._lock = threading.RLock()
-        self._storage = AtomicJSONStorage(self.path)
-        self._signature: tuple[int, int, int] | None = None
-        with self._exclusive(check_outside_writes=False):
-            remove_leftover_temp_files(self.path)
-            self._snapshot = self._load()
+        self._file_lock = file_lock(self.path, lock_timeout)
+        self._writer = threading.Lock()  # one writer per process; taken before the OS lock
+        self._lock = threading.RLock()  # the in-memory state; taken last, so readers never wait on the OS lock
+        self._outside: set[str] = set()
+        with self._locked():
+            manifest, raw = open_manifest(self.path, person_shards=person_shards, org_shards=org_shards,
+                                          progress=progress)
+            self._state = _loaded(StoreState(self.path, manifest, raw), progress or _quiet)
 
     # --- reads (served from memory) ---
 
     def organization(self, org_id: str) -> Organization | None:
         with self._lock:
-            return self._snapshot.organizations.get(org_id, (0, None))[1]
+            return self._state.index.organizations.get(org_id)
 
     def person(self, subject: str) -> Person | None:
         with self._lock:
-            return self._snapshot.people.get(subject, (0, None))[1]
+            return self._state.index.people.get(subject)
 
     def memberships_of(self, subject: str) -> list[Membership]:
         with self._lock:
-            return [m for _, m in self._snapshot.memberships.get(subject, {}).values()]
+            orgs = self._state.index.memberships.get(subject, {})
+            return [Membership(subject=subject, organization=org, joined=joined) for org, joined in orgs.items()]
 
-    def audit_entries(self) -> list[AuditEntry]:
+    def counts(self) -> StoreCounts:
         with self._lock:
-            return [audit_from_doc(doc, self.path) for doc in self._db.table(AUDIT).all()]
+            return self._state.index.counts()
 
     def export_directory(self) -> Directory:
         with self._lock:
-            snapshot = self._snapshot
-            return Directory(
-                organizations=tuple(org for _, org in snapshot.organizations.values()),
-                people=tuple(person for _, person in snapshot.people.values()),
-                memberships=tuple(m for by_org in snapshot.memberships.values() for _, m in by_org.values()))
+            index = self._state.index
+            return Directory(organizations=tuple(index.organizations.values()), people=tuple(index.people.values()),
+                             memberships=tuple(Membership(subject=s, organization=o, joined=j)
+                                               for s, orgs in index.memberships.items() for o, j in orgs.items()))
+
+    def audit_entries(self) -> list[AuditEntry]:
+        """The audit trail in commit order (read from the files: it is not kept in memory)."""
+        with self._exclusive():
+            return [audit_from_doc(doc, path, doc_id) for _, doc, path, doc_id in self._audit_documents()]
 
     # --- writes (each one atomic and durable) ---
 
     def add_person(self, person: Person, home: Organization) -> None:
-        with self._exclusive(), self._commit():
-            if home.id not in self._snapshot.organizations:
-                doc_id = self._db.table(ORGANIZATIONS).insert(asdict(home))
-                self._snapshot.organizations[home.id] = (doc_id, home)
-            if person.subject not in self._snapshot.people:
-                doc_id = self._db.table(PEOPLE).insert(asdict(person))
-                self._snapshot.people[person.subject] = (doc_id, person)
+        with self._exclusive():
+            plan = plan_add_person(self._state.layout, self._state.index, person, home)
+            if plan:
+                self._state.commit(plan, self._state.gen + 1)
 
     def remove_membership(self, subject: str, organization: str, audit: AuditEntry) -> None:
-        with self._exclusive(), self._commit():
-            found = self._snapshot.memberships.get(subject, {}).get(organization)
-            if found is None:
+        with self._exclusive():
+            if organization not in self._state.index.memberships.get(subject, {}):
                 raise MembershipNotFound(f'{subject} is not a member of {organization}')
-            self._db.table(MEMBERSHIPS).remove(doc_ids=[found[0]])
-            self._db.table(AUDIT).insert(asdict(audit))
-            self._snapshot.drop_membership(subject, organization)
+            gen = self._state.gen + 1
+            self._state.commit(plan_leave(self._state.layout, subject, organization, audit, gen), gen)
 
-    def merge_directory(self, directory: Directory, audit: AuditEntry) -> set[str]:
-        with self._exclusive(), self._commit():
-            before = self._views(self._affected_by(directory))
-            self._upsert(ORGANIZATIONS, self._snapshot.organizations, {o.id: o for o in directory.organizations})
-            self._upsert(PEOPLE, self._snapshot.people, {p.subject: p for p in directory.people})
-            memberships = self._db.table(MEMBERSHIPS)
-            for membership in directory.memberships:
-                existing = self._snapshot.memberships.get(membership.subject, {}).get(membership.organization)
-                if existing is None:
-                    self._snapshot.add_membership(memberships.insert(asdict(membership)), membership)
-                elif existing[1] != membership and membership.joined is not None:
-                    memberships.update(asdict(membership), doc_ids=[existing[0]])
-                    self._snapshot.add_membership(existing[0], membership)
-            changed = {s for s, view in before.items() if self._snapshot.view_of(s) != view}
-            if changed:
-                self._db.table(AUDIT).insert(asdict(audit))
-            return changed
+    def merge_directory(self, directory: Directory, audit: AuditEntry, *, progress: Progress | None = None) -> set[str]:
+        with self._lock:  # planned before taking the OS lock (seconds at a million memberships) ...
+            state, gen = self._state, self._state.gen + 1
+            plan = plan_merge(state.layout, state.index, directory, audit, gen)
+        with self._exclusive():
+            if self._state is not state or self._state.gen + 1 != gen:  # ... and again if anything came in since
+                gen = self._state.gen + 1
+                plan = plan_merge(self._state.layout, self._state.index, directory, audit, gen)
+            if not plan:
+                return set()
+            return self._state.commit(plan, gen, progress or _quiet)
 
-    # --- other processes ---
+    # --- other processes, backups ---
 
     def refresh(self) -> set[str]:
         with self._lock:
-            if self._current_signature() == self._signature:
-                return set()
+            quiet = not self._outside and not self._state.changed_on_disk() and \
+                read_manifest_bytes(self.path) == self._state.manifest_bytes
+        if not quiet:
             with self._exclusive():
                 pass
-            return self._changed_outside
+        with self._lock:
+            changed, self._outside = self._outside, set()
+            return changed
 
-    def backup(self, target: Path) -> None:
-        """Copy a consistent state of the store to `target` while the app may be running."""
+    def backup(self, target: Path) -> StoreCounts:
+        """Write a consistent copy, in the single-file format `restore` reads, while the app may be running."""
         with self._exclusive():
-            tables = self._storage.read() or {}
-            atomic_write_json(target, tables)
+            index = self._state.index
+            audit = [{k: v for k, v in doc.items() if k != 'seq'} for _, doc, _, _ in self._audit_documents()]
+            write_single_file(target, [
+                ('organizations', (document('organizations', o) for o in index.organizations.values())),
+                ('people', (document('people', p) for p in index.people.values())),
+                ('memberships', ({'subject': s, 'organization': o, 'joined': j}
+                                 for s, orgs in index.memberships.items() for o, j in orgs.items())),
+                ('audit', audit)])
+            return index.counts()
+
+    def close(self) -> None:
+        with self._lock:
+            self._state.close()
 
     # --- internals ---
 
-    @property
-    def _db(self) -> TinyDB:
-        return self._tinydb
-
-    def _load(self) -> _Snapshot:
-        self._storage.forget()
-        self._tinydb = TinyDB(storage=lambda: self._storage)
-        snapshot = _Snapshot(self._tinydb, self.path)
-        self._signature = self._current_signature()
-        return snapshot
-
-    def _current_signature(self) -> tuple[int, int, int] | None:
-        try:
-            stat = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return stat.st_ino, stat.st_mtime_ns, stat.st_size
-
     @contextlib.contextmanager
-    def _exclusive(self, *, check_outside_writes: bool = True) -> Iterator[None]:
-        """Hold this process's lock and the OS file lock; first take in what another process wrote."""
-        with self._lock:
+    def _locked(self) -> Iterator[None]:
+        """This process's writer lock, then the OS file lock (waiting at most the timeout), then the state lock."""
+        with self._writer:
             try:
                 self._file_lock.acquire()
             except Timeout:
-                raise StoreBusy(f'{self.path}: another process has held the store for too long; '
-                                f'try again in a moment.') from None
+                raise StoreBusy(f'{self.path}: another process has held the store for more than '
+                                f'{self._file_lock.timeout:g} s; try again in a moment.') from None
             try:
-                self._changed_outside = set()
-                if check_outside_writes and self._current_signature() != self._signature:
-                    old = self._snapshot
-                    subjects = set(old.people) | set(old.memberships)
-                    before = {s: old.view_of(s) for s in subjects}
-                    self._snapshot = self._load()
-                    subjects |= set(self._snapshot.people) | set(self._snapshot.memberships)
-                    self._changed_outside = {s for s in subjects
-                                             if self._snapshot.view_of(s) != before.get(s)}
-                yield
+                with self._lock:
+                    yield
+            except OSError as error:
+                raise StoreError(f'{getattr(error, "filename", None) or self.path}: {error.strerror or error}; '
+                                 f'nothing acknowledged was lost.') from None
             finally:
                 self._file_lock.release()
 
     @contextlib.contextmanager
-    def _commit(self) -> Iterator[None]:
-        """One atomic commit for everything inside; on failure memory is reloaded from the untouched file."""
-        try:
-            with self._storage.batch():
-                yield
-        except BaseException:
-            self._snapshot = self._load()
-            raise
-        self._signature = self._current_signature()
+    def _exclusive(self) -> Iterator[None]:
+        """Hold both locks, having taken in what another process committed (or a restore it made)."""
+        with self._locked():
+            raw = read_manifest_bytes(self.path)
+            if raw != self._state.manifest_bytes:
+                self._outside |= self._switch(raw)
+            else:
+                self._outside |= self._state.catch_up()
+            yield
 
-    def _affected_by(self, directory: Directory) -> set[str]:
-        subjects = {p.subject for p in directory.people} | {m.subject for m in directory.memberships}
-        for org in directory.organizations:
-            subjects |= self._snapshot.members_of.get(org.id, set())
-            subjects |= {s for s, (_, p) in self._snapshot.people.items() if p.home == org.id}
-        return subjects
+    def _switch(self, raw: bytes | None) -> set[str]:
+        """Another process restored a backup: load the folder the manifest names now."""
+        if raw is None:
+            raise StoreCorrupt(f'{self.path}: the manifest disappeared while the store was open; restore it.')
+        manifest = Manifest.read(parse_tables(raw, self.path), self.path)
+        state = _loaded(StoreState(self.path, manifest, raw), _quiet)
+        remove_leftovers(self.path, manifest)
+        changed = changed_subjects(self._state.index, state.index)
+        self._state.close()
+        self._state = state
+        return changed
 
-    def _views(self, subjects: set[str]) -> dict[str, object]:
-        return {s: self._snapshot.view_of(s) for s in subjects}
+    def _audit_documents(self) -> list[tuple[int, dict[str, Any], Path, str]]:
+        """Every audit document with its sequence number (the commit order) and where it is stored, in order."""
+        found = []
+        layout = self._state.layout
+        for name in layout.existing_files():
+            path = layout.path(name)
+            for doc_id, doc in (read_tables(path) or {}).get('audit', {}).items():
+                found.append((audit_seq(doc, path, doc_id), doc, path, doc_id))
+        return sorted(found, key=lambda entry: entry[0])
 
-    def _upsert(self, table_name: str, index: dict, records: dict) -> None:
-        table = self._db.table(table_name)
-        for key, record in records.items():
-            existing = index.get(key)
-            if existing is None:
-                index[key] = (table.insert(asdict(record)), record)
-            elif existing[1] != record:
-                table.update(asdict(record), doc_ids=[existing[0]])
-                index[key] = (existing[0], record)
+
+def _loaded(state: StoreState, progress: Progress) -> StoreState:
+    try:
+        state.load(progress)
+    except BaseException:
+        state.close()
+        raise
+    return state
+
+
+def _quiet(phase: str, done: int, total: int) -> None:
+    pass
+

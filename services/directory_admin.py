@@ -1,17 +1,20 @@
-"""Administrator operations on the whole directory: import, export, and seeding the demo."""
+"""Administrator operations on the whole directory: import, export, backup, restore, and seeding the demo."""
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from data.atomic_files import fsync_folder, temp_name
 from data.errors import StoreError
-from data.records import AuditEntry, Directory
-from data.repository import DirectoryRepository
+from data.records import AuditEntry, Directory, StoreCounts
+from data.repository import DirectoryRepository, Progress
+from data.restore import restore_store
 from services.clock import Clock, utc_now
-from services.directory_file import directory_document, read_directory_file
+from services.directory_file import read_directory_file, write_directory
 from services.errors import StoreUnavailable
 from services.events import MembershipEvents
 
@@ -30,40 +33,70 @@ class DirectoryAdmin:
         self._events = events
         self._clock = clock
 
-    def import_file(self, path: Path, *, actor: str = 'admin') -> ImportResult:
+    def import_file(self, path: Path, *, actor: str = 'admin', progress: Progress | None = None) -> ImportResult:
         """Merge the file into the directory: new entries are added, changed ones updated, none removed."""
-        current = self._repository.export_directory()
-        directory = read_directory_file(path, known_organizations={o.id for o in current.organizations},
-                                        known_people={p.subject for p in current.people})
-        changed = self.merge(directory, actor=actor, detail=f'import of {path.name}')
+        directory = read_directory_file(path, known_organizations=_Known(self._repository.organization),
+                                        known_people=_Known(self._repository.person), progress=progress)
+        changed = self.merge(directory, actor=actor, detail=f'import of {path.name}', progress=progress)
         return ImportResult(organizations=len(directory.organizations), people=len(directory.people),
                             memberships=len(directory.memberships), people_changed=len(changed))
 
-    def merge(self, directory: Directory, *, actor: str, detail: str) -> set[str]:
+    def merge(self, directory: Directory, *, actor: str, detail: str, progress: Progress | None = None) -> set[str]:
         audit = AuditEntry(at=self._clock().isoformat(timespec='seconds'), actor=actor, action='import',
                            detail=detail)
         try:
-            changed = self._repository.merge_directory(directory, audit)
+            changed = self._repository.merge_directory(directory, audit, progress=progress)
         except StoreError as error:
             raise StoreUnavailable(str(error)) from None
         self._events.publish(changed)
         return changed
 
     def export_file(self, path: Path) -> int:
-        """Write the directory to `path` atomically; returns the number of memberships written."""
+        """Write the directory to `path` atomically (streamed: it may be hundreds of megabytes)."""
         directory = self._repository.export_directory()
-        temp = path.with_name(f'.{path.name}.partial')
-        with open(temp, 'w', encoding='utf-8') as handle:
-            json.dump(directory_document(directory), handle, ensure_ascii=False, indent=2)
-            handle.write('\n')
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
+        temp = temp_name(path)
+        try:
+            with open(temp, 'wb', buffering=1 << 20) as handle:
+                write_directory(directory, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        fsync_folder(path.parent)
         return len(directory.memberships)
+
+    def backup(self, path: Path) -> StoreCounts:
+        """A consistent copy of the whole store (audit trail included), taken while the app may be running."""
+        try:
+            return self._repository.backup(path)
+        except StoreError as error:
+            raise StoreUnavailable(str(error)) from None
 
     def seed_if_empty(self, directory: Directory) -> bool:
         """Load the demo directory on first start only, so a person's demo leaves survive restarts."""
-        if self._repository.export_directory().people:
+        if self._repository.counts().people:
             return False
         self.merge(directory, actor='demo', detail='demo directory seeded on first start')
         return True
+
+
+def restore_backup(store: Path, backup: Path, *, progress: Progress | None = None) -> StoreCounts:
+    """Replace the store by `backup`; it is validated whole first, and a bad one changes nothing.
+
+    The current store is not opened (it may be the damaged thing being replaced); a running app picks the
+    restored directory up within a second.
+    """
+    return restore_store(store, backup, progress=progress)
+
+
+class _Known:
+    """`in` against the store without copying a million ids out of it."""
+
+    def __init__(self, lookup: Callable[[str], object]) -> None:
+        self._lookup = lookup
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._lookup(key) is not None

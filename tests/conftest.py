@@ -42,3 +42,8 @@ def seeded(admin: DirectoryAdmin) -> DirectoryAdmin:
 @pytest.fixture
 def organizations(store: TinyDirectoryStore, events: MembershipEvents, seeded: DirectoryAdmin) -> OrganizationService:
     return OrganizationService(store, events)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running until the session ends."""
+    items.sort(key=lambda item: 'tests/e2e/' in item.nodeid.replace('\\', '/'))

@@ -10,6 +10,7 @@ import pytest
 from data.tinydb_store import TinyDirectoryStore
 from services.directory_admin import DirectoryAdmin
 from services.errors import InvalidDirectory
+from tests.data.store_files import store_bytes
 
 GOOD = {
     'organizations': [{'id': 'org-1', 'name': 'One', 'domain': 'one.example', 'privacy_url': 'https://one.example/p'},
@@ -34,9 +35,28 @@ def test_import_then_export_round_trips(admin: DirectoryAdmin, tmp_path: Path) -
 
 def test_import_is_idempotent(admin: DirectoryAdmin, tmp_path: Path, store: TinyDirectoryStore) -> None:
     admin.import_file(write(tmp_path, GOOD))
-    before = store.path.read_bytes()
+    before = store_bytes(store.path)
     assert admin.import_file(write(tmp_path, GOOD)).people_changed == 0
-    assert store.path.read_bytes() == before
+    assert store_bytes(store.path) == before
+
+
+def test_import_reports_progress_and_export_streams_one_entry_per_line(admin: DirectoryAdmin,
+                                                                       tmp_path: Path) -> None:
+    calls: list[tuple[str, int, int]] = []
+    admin.import_file(write(tmp_path, GOOD), progress=lambda *call: calls.append(call))
+    assert ('validating', 4, 4) in calls
+    assert {phase for phase, _, _ in calls} >= {'validating', 'files'}
+    admin.export_file(tmp_path / 'out.json')
+    lines = (tmp_path / 'out.json').read_text().splitlines()
+    assert lines[0] == '{' and lines[-1] == '}'
+    assert '    {"subject":"sub-a","organization":"org-2","joined":"2025-05-01"}' in lines
+
+
+def test_an_import_that_is_not_utf8_is_refused(admin: DirectoryAdmin, tmp_path: Path) -> None:
+    path = tmp_path / 'latin1.json'
+    path.write_bytes('{"people": [{"subject": "s", "name": "Zo\u00eb"}]}'.encode('latin-1'))
+    with pytest.raises(InvalidDirectory, match='not UTF-8'):
+        admin.import_file(path)
 
 
 def bad(**changes: object) -> dict:
@@ -65,11 +85,11 @@ def test_bad_file_is_refused_whole_and_changes_nothing(admin: DirectoryAdmin, st
                                                        tmp_path: Path, document: object, message: str) -> None:
     admin.import_file(write(tmp_path, {'organizations': [{'id': 'org-0', 'name': 'Zero', 'domain': 'z.example'}],
                                        'people': [], 'memberships': []}))
-    before = store.path.read_bytes()
+    before = store_bytes(store.path)
     with pytest.raises(InvalidDirectory) as refused:
         admin.import_file(write(tmp_path, document))
     assert message in str(refused.value)
-    assert store.path.read_bytes() == before
+    assert store_bytes(store.path) == before
     assert [o.id for o in store.export_directory().organizations] == ['org-0']
 
 
