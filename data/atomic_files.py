@@ -10,7 +10,9 @@ import contextlib
 import logging
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,24 @@ def write_atomically(path: Path, data: bytes, *, sync_folder: bool = True, mode:
         raise
     if sync_folder:
         fsync_folder(path.parent)
+
+
+@contextlib.contextmanager
+def atomic_stream(path: Path, *, mode: int = 0o644) -> Iterator[BinaryIO]:
+    """`write_atomically` for content too large to hold in memory: write to the handle, it lands whole or not."""
+    temp = temp_name(path)
+    try:
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(descriptor, 'wb', buffering=1 << 20) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    fsync_folder(path.parent)
 
 
 def fsync_folder(folder: Path) -> None:

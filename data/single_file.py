@@ -7,8 +7,6 @@ memberships never holds the whole file in memory.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from data.atomic_files import fsync_folder, temp_name
+from data.atomic_files import atomic_stream
 from data.document_shapes import SHAPES, checked, key_of
 from data.errors import StoreCorrupt, StoreError
 from data.file_changes import META
@@ -92,22 +90,11 @@ def base_generation(single: SingleFile) -> int:
 
 def write_single_file(path: Path, tables: Iterable[tuple[str, Documents]]) -> None:
     """Stream the tables to `path` atomically (temp, fsync, rename, fsync folder), readable by its owner only."""
-    temp = temp_name(path)
-    try:
-        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, 'wb', buffering=1 << 20) as handle:
-            handle.write(b'{')
-            for number, (name, docs) in enumerate(tables):
-                handle.write(b'%s%s:{' % (b',' if number else b'', orjson.dumps(name)))
-                for doc_id, doc in enumerate(docs, 1):
-                    handle.write(b'%s"%d":%s' % (b',' if doc_id > 1 else b'', doc_id, orjson.dumps(doc)))
-                handle.write(b'}')
-            handle.write(b'}\n')
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    fsync_folder(path.parent)
+    with atomic_stream(path, mode=0o600) as handle:
+        handle.write(b'{')
+        for number, (name, docs) in enumerate(tables):
+            handle.write(b'%s%s:{' % (b',' if number else b'', orjson.dumps(name)))
+            for doc_id, doc in enumerate(docs, 1):
+                handle.write(b'%s"%d":%s' % (b',' if doc_id > 1 else b'', doc_id, orjson.dumps(doc)))
+            handle.write(b'}')
+        handle.write(b'}\n')

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.atomic_files import fsync_folder, temp_name
+from data.atomic_files import atomic_stream
 from data.errors import StoreError
 from data.records import AuditEntry, Directory, StoreCounts
 from data.repository import DirectoryRepository, Progress
@@ -54,18 +52,8 @@ class DirectoryAdmin:
     def export_file(self, path: Path) -> int:
         """Write the directory to `path` atomically (streamed: it may be hundreds of megabytes)."""
         directory = self._repository.export_directory()
-        temp = temp_name(path)
-        try:
-            with open(temp, 'wb', buffering=1 << 20) as handle:
-                write_directory(directory, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
-        fsync_folder(path.parent)
+        with atomic_stream(path) as handle:
+            write_directory(directory, handle)
         return len(directory.memberships)
 
     def backup(self, path: Path) -> StoreCounts:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from data.atomic_files import write_atomically
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / 'var'
 
@@ -113,11 +114,5 @@ def demo_storage_secret(data_dir: Path) -> str:
         pass
     data_dir.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_urlsafe(48)
-    temp = path.with_name(f'.{path.name}.{os.getpid()}')
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, 'w', encoding='ascii') as handle:
-        handle.write(secret)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    write_atomically(path, secret.encode('ascii'), mode=0o600)
     return secret

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from joserfc.jwk import RSAKey
+
+from data.atomic_files import write_atomically
 
 KEY_SIZE = 2048
 ALGORITHM = 'RS256'
@@ -35,22 +34,6 @@ def _load(path: Path) -> RSAKey:
 
 
 def _write_private(path: Path, text: str) -> None:
-    """Temp file in the same folder, fsync, `os.replace`: a crash leaves either no key file or a whole one."""
+    """Mode 0600 from the start, replaced whole: a crash leaves either no key file or a complete one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)  # mkstemp uses mode 0600
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as file:
-            os.fchmod(file.fileno(), 0o600)
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    write_atomically(path, text.encode('utf-8'), mode=0o600)
