@@ -16,6 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, StorageState, sync_playwright
 
+from tests.e2e.pages import ADELE, signed_in_state
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -132,3 +134,9 @@ def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
     yield make
     for context in made:
         context.close()
+
+
+@pytest.fixture(scope='module')
+def adele(browser: Browser, shared_portal: Portal) -> StorageState:
+    """Adele signed in (no language chosen) on the module's shared portal, for tests that change nothing."""
+    return signed_in_state(browser, shared_portal.url, ADELE)

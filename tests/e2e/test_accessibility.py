@@ -5,26 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, StorageState, expect
+from playwright.sync_api import BrowserContext, StorageState, expect
 
 from services.demo_directory import NORTHWIND
 from tests.e2e.accessibility import expect_no_serious_violations
 from tests.e2e.conftest import Portal
 from tests.e2e.pages import (
-    ADELE,
     DEMO_SIGN_IN_HEADING,
     card_headings,
     open_leave_dialog,
     open_page,
     others_section,
-    signed_in_state,
     wait_until_live,
 )
-
-
-@pytest.fixture(scope='module')
-def adele(browser: Browser, shared_portal: Portal) -> StorageState:
-    return signed_in_state(browser, shared_portal.url, ADELE)
 
 
 @pytest.fixture

@@ -5,17 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, StorageState, expect
+from playwright.sync_api import BrowserContext, Page, StorageState, expect
 
 from services.demo_directory import FABRIKAM
 from tests.e2e.conftest import Portal
-from tests.e2e.pages import ADELE, choose_account, open_page, signed_in_state
-
-
-@pytest.fixture(scope='module')
-def adele(browser: Browser, shared_portal: Portal) -> StorageState:
-    return signed_in_state(browser, shared_portal.url, ADELE)  # signed in with no language chosen yet
+from tests.e2e.pages import ADELE, choose_account, open_page
 
 
 def expect_html_lang(page: Page, pattern: str) -> None:

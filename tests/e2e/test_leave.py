@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, StorageState, expect
+from playwright.sync_api import BrowserContext, Page, StorageState, expect
 
 from services.demo_directory import FABRIKAM, NORTHWIND, TAILSPIN, WOODGROVE
 from tests.e2e.conftest import Portal
@@ -22,15 +22,8 @@ from tests.e2e.pages import (
     others_section,
     screenshot,
     sign_in,
-    signed_in_state,
     wait_until_live,
 )
-
-
-@pytest.fixture(scope='module')
-def adele(browser: Browser, shared_portal: Portal) -> StorageState:
-    """Adele on a portal shared by the tests that must change nothing (the one that leaves has its own)."""
-    return signed_in_state(browser, shared_portal.url, ADELE)
 
 
 @pytest.fixture

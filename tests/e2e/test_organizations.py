@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-from playwright.sync_api import Browser, BrowserContext, StorageState, expect
+from playwright.sync_api import BrowserContext, StorageState, expect
 
 from services.demo_directory import CONTOSO, FABRIKAM, NORTHWIND, TAILSPIN, WOODGROVE
 from tests.e2e.conftest import Portal
 from tests.e2e.pages import (
-    ADELE,
     MEGAN,
     NO_OTHERS,
     card_headings,
@@ -19,15 +17,9 @@ from tests.e2e.pages import (
     open_page,
     others_section,
     sign_in,
-    signed_in_state,
 )
 
 ADELE_GUESTS = [FABRIKAM.name, NORTHWIND.name, TAILSPIN.name, WOODGROVE.name]
-
-
-@pytest.fixture(scope='module')
-def adele(browser: Browser, shared_portal: Portal) -> StorageState:
-    return signed_in_state(browser, shared_portal.url, ADELE)
 
 
 def test_both_sections_with_the_right_cards(shared_portal: Portal, adele: StorageState,

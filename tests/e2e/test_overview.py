@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, StorageState, expect
+from playwright.sync_api import BrowserContext, Locator, Page, StorageState, expect
 
 from services.demo_directory import CONTOSO
 from tests.e2e.conftest import Portal
-from tests.e2e.pages import ADELE, open_page, signed_in_state
+from tests.e2e.pages import ADELE, open_page
 
 MENU = 'Open the navigation menu'
-
-
-@pytest.fixture(scope='module')
-def adele(browser: Browser, shared_portal: Portal) -> StorageState:
-    return signed_in_state(browser, shared_portal.url, ADELE)
 
 
 def navigation(page: Page) -> Locator:
