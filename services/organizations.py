@@ -17,6 +17,7 @@ from services.errors import (
     UnknownPerson,
 )
 from services.events import MembershipEvents
+from services.rate_limit import RateLimiter
 
 __all__ = ['GuestOrganization', 'Organization', 'OrganizationService', 'OrganizationsView']
 
@@ -36,10 +37,12 @@ class OrganizationsView:
 
 
 class OrganizationService:
-    def __init__(self, repository: DirectoryRepository, events: MembershipEvents, clock: Clock = utc_now) -> None:
+    def __init__(self, repository: DirectoryRepository, events: MembershipEvents, clock: Clock = utc_now,
+                 limiter: RateLimiter | None = None) -> None:
         self._repository = repository
         self._events = events
         self._clock = clock
+        self._limiter = limiter
 
     def organizations_of(self, subject: str) -> OrganizationsView:
         person = self._repository.person(subject)
@@ -57,11 +60,14 @@ class OrganizationService:
         others.sort(key=lambda guest: (guest.organization.name.casefold(), guest.organization.id))
         return OrganizationsView(home=home, others=tuple(others))
 
-    def leave(self, subject: str, org_id: str) -> Organization:
+    def leave(self, subject: str, org_id: str, *, address: str = 'unknown') -> Organization:
         """Remove `subject`'s guest membership of `org_id` for good, with an audit record in the same commit.
 
-        `subject` must come from the server-side session, never from the browser.
+        `subject` must come from the server-side session, never from the browser. Attempts are rate-limited per
+        person and per network address, refused ones included.
         """
+        if self._limiter is not None:
+            self._limiter.hit(f'person:{subject}', f'address:{address}')
         person = self._repository.person(subject)
         if person is None:
             raise UnknownPerson(subject)

@@ -24,17 +24,16 @@ class Services:
     identity: IdentityService
     sessions: SessionStore
     sign_in_limit: RateLimiter
-    leave_limit: RateLimiter
 
 
 def build_services(settings: Settings) -> Services:
     store = TinyDirectoryStore(settings.db)
     events = MembershipEvents()
+    leave_limit = RateLimiter(limit=settings.rate_limit_leaves, window_seconds=60)
     return Services(store=store, events=events,
-                    organizations=OrganizationService(store, events),
+                    organizations=OrganizationService(store, events, limiter=leave_limit),
                     admin=DirectoryAdmin(store, events),
                     identity=IdentityService(store, home_org_claim=settings.home_org_claim),
                     sessions=SessionStore(idle_timeout=timedelta(minutes=settings.session_idle_minutes),
                                           absolute_lifetime=timedelta(hours=settings.session_max_hours)),
-                    sign_in_limit=RateLimiter(limit=settings.rate_limit_sign_ins, window_seconds=60),
-                    leave_limit=RateLimiter(limit=settings.rate_limit_leaves, window_seconds=60))
+                    sign_in_limit=RateLimiter(limit=settings.rate_limit_sign_ins, window_seconds=60))

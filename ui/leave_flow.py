@@ -14,7 +14,6 @@ from nicegui.client import Client
 
 from services.errors import NotSignedIn, PortalError
 from services.organizations import Organization, OrganizationService
-from services.rate_limit import RateLimiter
 from services.sessions import SessionStore
 from ui.components.leave_dialog import confirm_leave
 from ui.i18n import Translator
@@ -25,7 +24,6 @@ class LeaveFlow:
     t: Translator
     organizations: OrganizationService
     sessions: SessionStore
-    limit: RateLimiter
     session_id: str
     subject: str
     address: str
@@ -43,8 +41,7 @@ class LeaveFlow:
             current = self.sessions.get(self.session_id)  # signed out or expired since the page was built?
             if current is None or current.person.subject != self.subject:
                 raise NotSignedIn()
-            self.limit.hit(f'person:{self.subject}', f'address:{self.address}')
-            left = await run.io_bound(self.organizations.leave, self.subject, organization.id)
+            left = await run.io_bound(self.organizations.leave, self.subject, organization.id, address=self.address)
         except NotSignedIn:
             with self.client:
                 ui.notify(self.t('error.not_signed_in'), type='warning')

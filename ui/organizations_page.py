@@ -8,7 +8,6 @@ from starlette.responses import RedirectResponse
 
 from services.events import MembershipEvents
 from services.organizations import OrganizationService
-from services.rate_limit import RateLimiter
 from services.sessions import SessionStore
 from ui.accessible import heading
 from ui.components.organization_card import organization_card
@@ -19,8 +18,7 @@ from ui.live import redraw_on_change
 from ui.web_session import SESSION_ID, current_session, language_of, sign_in_redirect
 
 
-def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents,
-             leave_limit: RateLimiter) -> None:
+def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents) -> None:
     @ui.page('/organizations')
     def organizations_page(request: Request) -> RedirectResponse | None:
         session = current_session(request, sessions)
@@ -28,7 +26,7 @@ def register(organizations: OrganizationService, sessions: SessionStore, events:
             return sign_in_redirect(request)
         t = Translator(language_of(request))
         subject = session.person.subject
-        flow = LeaveFlow(t=t, organizations=organizations, sessions=sessions, limit=leave_limit,
+        flow = LeaveFlow(t=t, organizations=organizations, sessions=sessions,
                          session_id=request.session.get(SESSION_ID, ''), subject=subject,
                          address=request.client.host if request.client else 'unknown', client=ui.context.client)
         app.storage.client['leave_flow'] = flow  # lets tests drive the handler with forged input

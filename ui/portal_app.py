@@ -41,7 +41,7 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
     auth_routes.register(app, relying_party, services.sessions, public_url=settings.public_url,
                          limiter=services.sign_in_limit)
     overview_page.register(services.organizations, services.sessions, services.events)
-    organizations_page.register(services.organizations, services.sessions, services.events, services.leave_limit)
+    organizations_page.register(services.organizations, services.sessions, services.events)
     notice_pages.register()
     app.on_startup(lambda: background_tasks.create(
         watch_outside_changes(services.store, services.events, run_blocking=run.io_bound),

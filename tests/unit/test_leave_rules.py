@@ -8,9 +8,16 @@ import pytest
 
 from data.tinydb_store import TinyDirectoryStore
 from services.demo_directory import CONTOSO, FABRIKAM, NORTHWIND, WOODGROVE
-from services.errors import AlreadyLeft, CannotLeaveHomeOrganization, UnknownOrganization, UnknownPerson
+from services.errors import (
+    AlreadyLeft,
+    CannotLeaveHomeOrganization,
+    RateLimited,
+    UnknownOrganization,
+    UnknownPerson,
+)
 from services.events import MembershipEvents
 from services.organizations import OrganizationService
+from services.rate_limit import RateLimiter
 
 ADELE, MEGAN, LIDIA = 'demo-adele-vance', 'demo-megan-bowen', 'demo-lidia-holloway'
 
@@ -95,3 +102,19 @@ def test_concurrent_leaves_of_one_membership_exactly_one_succeeds(
         thread.join()
     assert sorted(outcomes) == ['already left'] * 7 + ['left']
     assert [e.organization for e in store.audit_entries() if e.action == 'leave'] == [WOODGROVE.id]
+
+
+def test_leaves_are_rate_limited_per_person_and_address(store: TinyDirectoryStore, events: MembershipEvents,
+                                                        seeded: object) -> None:
+    limited = OrganizationService(store, events, limiter=RateLimiter(limit=2, window_seconds=60))
+    with pytest.raises(CannotLeaveHomeOrganization):
+        limited.leave(ADELE, CONTOSO.id, address='10.0.0.1')  # refused attempts count too
+    limited.leave(ADELE, FABRIKAM.id, address='10.0.0.2')
+    with pytest.raises(RateLimited):
+        limited.leave(ADELE, NORTHWIND.id, address='10.0.0.3')
+    with pytest.raises(AlreadyLeft):
+        limited.leave(MEGAN, WOODGROVE.id, address='10.0.0.2')  # the second attempt from that address
+    with pytest.raises(RateLimited):
+        limited.leave(LIDIA, WOODGROVE.id, address='10.0.0.2')  # Lidia, but from an address at its limit
+    assert NORTHWIND.id in other_ids(limited, ADELE)
+    assert WOODGROVE.id in other_ids(limited, LIDIA)
