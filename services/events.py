@@ -33,6 +33,3 @@ class MembershipEvents:
                     listener()
                 except Exception:
                     log.exception('a membership listener failed')
-
-    def listener_count(self, subject: str) -> int:
-        return len(self._listeners.get(subject, []))

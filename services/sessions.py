@@ -66,10 +66,3 @@ class SessionStore:
     def end(self, session_id: str | None) -> Session | None:
         with self._lock:
             return self._sessions.pop(session_id, None) if session_id else None
-
-    def end_all_of(self, subject: str) -> int:
-        with self._lock:
-            ids = [sid for sid, s in self._sessions.items() if s.person.subject == subject]
-            for sid in ids:
-                del self._sessions[sid]
-            return len(ids)

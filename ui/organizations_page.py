@@ -12,19 +12,18 @@ from services.sessions import SessionStore
 from ui.accessible import heading
 from ui.components.organization_card import organization_card
 from ui.frame import page_frame
-from ui.i18n import Translator
 from ui.leave_flow import LeaveFlow
 from ui.live import redraw_on_change
-from ui.web_session import SESSION_ID, current_session, language_of, sign_in_redirect
+from ui.web_session import SESSION_ID, signed_in_visit
 
 
 def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents) -> None:
     @ui.page('/organizations')
     def organizations_page(request: Request) -> RedirectResponse | None:
-        session = current_session(request, sessions)
-        if session is None:
-            return sign_in_redirect(request)
-        t = Translator(language_of(request))
+        visit = signed_in_visit(request, sessions)
+        if isinstance(visit, RedirectResponse):
+            return visit
+        t, session = visit.t, visit.session
         subject = session.person.subject
         flow = LeaveFlow(t=t, organizations=organizations, sessions=sessions,
                          session_id=request.session.get(SESSION_ID, ''), subject=subject,

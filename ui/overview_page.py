@@ -11,9 +11,8 @@ from services.organizations import OrganizationService
 from services.sessions import SessionStore
 from ui.accessible import heading
 from ui.frame import page_frame
-from ui.i18n import Translator
 from ui.live import redraw_on_change
-from ui.web_session import current_session, language_of, sign_in_redirect
+from ui.web_session import signed_in_visit
 
 SUMMARY_NAMES = 3
 
@@ -21,11 +20,10 @@ SUMMARY_NAMES = 3
 def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents) -> None:
     @ui.page('/')
     def overview_page(request: Request) -> RedirectResponse | None:
-        session = current_session(request, sessions)
-        if session is None:
-            return sign_in_redirect(request)
-        t = Translator(language_of(request))
-        person = session.person
+        visit = signed_in_visit(request, sessions)
+        if isinstance(visit, RedirectResponse):
+            return visit
+        t, person = visit.t, visit.session.person
         with page_frame(t, person, path='/', title_key='overview.title'):
             heading(t('overview.title'), 1).classes('portal-h1')
             with ui.element('div').classes('portal-grid w-full'):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from services.sessions import Session, SessionStore
-from ui.i18n import negotiate_language, supported
+from ui.i18n import Translator, negotiate_language, supported
 
 SESSION_ID = 'sid'
 LANGUAGE = 'lang'
@@ -30,6 +31,22 @@ def safe_return_path(candidate: str | None, default: str = '/') -> str:
     if any(c in candidate for c in '\\\r\n\t') or candidate.startswith(('/auth/', '/_nicegui')):
         return default
     return candidate
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A signed-in person's page request: their session and their language."""
+
+    session: Session
+    t: Translator
+
+
+def signed_in_visit(request: Request, sessions: SessionStore) -> Visit | RedirectResponse:
+    """Every signed-in page starts here: the visit, or the way to sign in and come back."""
+    session = current_session(request, sessions)
+    if session is None:
+        return sign_in_redirect(request)
+    return Visit(session=session, t=Translator(language_of(request)))
 
 
 def sign_in_redirect(request: Request) -> RedirectResponse:

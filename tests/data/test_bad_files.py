@@ -71,12 +71,7 @@ def test_a_damaged_file_stops_start_up_and_nothing_is_rewritten(populated: Path,
                                                                 problem: str) -> None:
     path = TARGETS[target](populated)
     path.write_bytes(change(path, path.read_bytes()))
-    before = store_bytes(populated)
-    with pytest.raises(StoreCorrupt) as refused:
-        TinyDirectoryStore(populated)
-    assert str(path) in str(refused.value)
-    assert problem in str(refused.value)
-    assert store_bytes(populated) == before
+    assert_refused_and_unchanged(populated, path, problem)
 
 
 @pytest.mark.parametrize(('content', 'problem'), [
@@ -92,12 +87,7 @@ def test_a_hand_edited_shard_of_the_wrong_shape_is_refused(populated: Path, cont
                                                            problem: str) -> None:
     path = person_shard(populated)
     path.write_bytes(content(path))
-    before = store_bytes(populated)
-    with pytest.raises(StoreCorrupt, match='left unchanged') as refused:
-        TinyDirectoryStore(populated)
-    assert str(path) in str(refused.value)
-    assert problem in str(refused.value)
-    assert store_bytes(populated) == before
+    assert_refused_and_unchanged(populated, path, problem, also='left unchanged')
 
 
 @pytest.mark.parametrize(('content', 'problem'), [
@@ -112,12 +102,7 @@ def test_a_damaged_journal_is_refused(populated: Path, content: bytes | None, pr
         lines[1] = lines[1].replace(b'org-', b'orx-', 1)
         content = b'\n'.join(lines)
     path.write_bytes(content)
-    before = store_bytes(populated)
-    with pytest.raises(StoreCorrupt) as refused:
-        TinyDirectoryStore(populated)
-    assert str(path) in str(refused.value)
-    assert problem in str(refused.value)
-    assert store_bytes(populated) == before
+    assert_refused_and_unchanged(populated, path, problem)
 
 
 def test_a_missing_data_folder_is_refused_not_recreated(populated: Path) -> None:
@@ -157,3 +142,14 @@ def open_without_privileges(manifest: Path) -> str:
     result = subprocess.run([setpriv, f'--bounding-set={drop}', f'--inh-caps={drop}', '--', sys.executable, '-c',
                              code, str(manifest)], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
     return result.stdout
+
+
+def assert_refused_and_unchanged(populated: Path, path: Path, problem: str, also: str = '') -> None:
+    """Opening the store fails naming `path` and `problem` (and `also`), and no byte of the store changed."""
+    before = store_bytes(populated)
+    with pytest.raises(StoreCorrupt) as refused:
+        TinyDirectoryStore(populated)
+    assert str(path) in str(refused.value)
+    assert problem in str(refused.value)
+    assert also in str(refused.value)
+    assert store_bytes(populated) == before
