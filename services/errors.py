@@ -69,3 +69,9 @@ class RateLimited(PortalError):
     """Too many attempts in a short time; `retry_after` seconds until the next one is accepted."""
 
     message_key = 'error.rate_limited'
+
+
+class SearchTooLong(PortalError):
+    """A search text longer than any organization's name, domain or ID could be; nothing was searched."""
+
+    message_key = 'error.search_too_long'

@@ -12,6 +12,7 @@ from services.clock import Clock, utc_now
 from services.errors import (
     AlreadyLeft,
     CannotLeaveHomeOrganization,
+    SearchTooLong,
     StoreUnavailable,
     UnknownOrganization,
     UnknownPerson,
@@ -23,6 +24,8 @@ __all__ = ['GuestOrganization', 'Organization', 'OrganizationService', 'Organiza
 
 log = logging.getLogger(__name__)
 
+MAX_SEARCH_LENGTH = 200
+
 
 @dataclass(kw_only=True, slots=True, frozen=True)
 class GuestOrganization:
@@ -32,8 +35,17 @@ class GuestOrganization:
 
 @dataclass(kw_only=True, slots=True, frozen=True)
 class OrganizationsView:
+    """The home organization and one window of the guest organizations, sorted by name.
+
+    A person may be a guest in thousands of organizations; a page asks for the window it shows (`offset`, at most
+    `limit` of those matching `search`) and learns how many there are in all and how many match.
+    """
+
     home: Organization
     others: tuple[GuestOrganization, ...]
+    others_total: int = 0
+    others_matching: int = 0
+    offset: int = 0
 
 
 class OrganizationService:
@@ -44,7 +56,14 @@ class OrganizationService:
         self._clock = clock
         self._limiter = limiter
 
-    def organizations_of(self, subject: str) -> OrganizationsView:
+    def organizations_of(self, subject: str, *, search: str = '', offset: int = 0,
+                         limit: int | None = None) -> OrganizationsView:
+        """`subject`'s organizations; guest ones matching `search` (name, domain or ID), from `offset`, at most `limit`.
+
+        An offset past the end (the list shrank since the page asked) gives the last window that has organizations.
+        """
+        if len(search) > MAX_SEARCH_LENGTH:
+            raise SearchTooLong(str(len(search)))
         person = self._repository.person(subject)
         if person is None:
             raise UnknownPerson(subject)
@@ -57,8 +76,17 @@ class OrganizationService:
             others.append(GuestOrganization(organization=org or Organization(id=membership.organization,
                                                                                name=membership.organization),
                                             joined=membership.joined))
+        total = len(others)
+        words = search.casefold().split()
+        if words:
+            others = [guest for guest in others if _matches(guest.organization, words)]
         others.sort(key=lambda guest: (guest.organization.name.casefold(), guest.organization.id))
-        return OrganizationsView(home=home, others=tuple(others))
+        if limit is None:
+            return OrganizationsView(home=home, others=tuple(others), others_total=total,
+                                     others_matching=len(others))
+        offset = max(0, min(offset, (len(others) - 1) // limit * limit if others else 0))
+        return OrganizationsView(home=home, others=tuple(others[offset:offset + limit]), others_total=total,
+                                 others_matching=len(others), offset=offset)
 
     def leave(self, subject: str, org_id: str, *, address: str = 'unknown') -> Organization:
         """Remove `subject`'s guest membership of `org_id` for good, with an audit record in the same commit.
@@ -88,3 +116,9 @@ class OrganizationService:
             raise StoreUnavailable(str(error)) from None
         self._events.publish({subject})
         return org or Organization(id=org_id, name=org_id)
+
+
+def _matches(organization: Organization, words: list[str]) -> bool:
+    """Every word of the search appears in the name, the domain or the ID ('contoso nl' finds 'Contoso Nederland')."""
+    haystack = ' '.join(value or '' for value in (organization.name, organization.domain, organization.id)).casefold()
+    return all(word in haystack for word in words)

@@ -30,7 +30,7 @@ def page_frame(t: Translator, person: SignedInPerson | None, *, path: str, title
     """Header and navigation around the page's own content, which is built inside the `with` block."""
     set_page_language(t.language)
     ui.page_title(f'{t(title_key)} · {t("app.name")}')
-    ui.add_head_html('<link rel="stylesheet" href="/assets/portal.css">')
+    ui.add_head_html('<link rel="stylesheet" href="/assets/portal.css"><script src="/assets/portal.js" defer></script>')
     drawer = None
     with ui.header(elevated=False).classes('portal-header items-center no-wrap gap-1 px-2 py-1'):
         if person is not None:

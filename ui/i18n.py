@@ -71,3 +71,9 @@ def format_date(iso_date: str, language: str) -> str:
         return iso_date
     month = translate(language, f'date.month.{day.month}')
     return translate(language, 'date.format', day=day.day, month=month, year=day.year)
+
+
+def format_count(count: int, language: str) -> str:
+    """2000 as '2,000' / '2.000': the digit grouping people expect in their language."""
+    grouped = f'{count:,}'
+    return grouped.replace(',', '.') if language == 'nl' else grouped

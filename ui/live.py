@@ -1,4 +1,8 @@
-"""Bridge from the framework-free membership events to one open page: redraw it on the event loop."""
+"""Bridge from the framework-free membership events to one open page: update it on the event loop.
+
+Events may come from any thread (a store commit in a worker) and in bursts (an import touching many memberships);
+a page is updated at most once per burst, inside its own client context, and never after it has closed.
+"""
 
 from __future__ import annotations
 
@@ -17,13 +21,20 @@ def redraw_on_change(events: MembershipEvents, subject: str, redraw: Callable[[]
     """
     loop = asyncio.get_running_loop()
     client = ui.context.client
+    pending = False
 
     def on_change() -> None:
-        loop.call_soon_threadsafe(_redraw_if_alive)
+        nonlocal pending
+        if not pending:
+            pending = True
+            loop.call_soon_threadsafe(_redraw_if_alive)
 
     def _redraw_if_alive() -> None:
+        nonlocal pending
+        pending = False
         if not client.is_deleted:  # a tab closed between the event and this call
-            redraw()
+            with client:
+                redraw()
 
     unsubscribe = events.subscribe(subject, on_change)
     client.on_delete(unsubscribe)

@@ -11,6 +11,7 @@ from services.organizations import OrganizationService
 from services.sessions import SessionStore
 from ui.accessible import heading
 from ui.frame import page_frame
+from ui.i18n import Translator, format_count
 from ui.live import redraw_on_change
 from ui.web_session import signed_in_visit
 
@@ -36,29 +37,33 @@ def register(organizations: OrganizationService, sessions: SessionStore, events:
                                 ui.label(person.email).classes('portal-muted')
                     ui.label(t('overview.account_note')).classes('portal-muted')
 
-                @ui.refreshable
-                def organizations_block() -> None:
-                    view = organizations.organizations_of(person.subject)
-                    with ui.card().classes('portal-card'):
-                        with ui.row().classes('items-center gap-2 no-wrap'):
-                            ui.icon('corporate_fare', size='md').classes('portal-org-icon').props('aria-hidden=true')
-                            heading(t('overview.organizations'), 2).classes('portal-org-name')
-                        ui.label(t('overview.home_is', name=view.home.name))
-                        names = [g.organization.name for g in view.others]
-                        if not names:
-                            ui.label(t('overview.no_others')).classes('portal-muted')
-                        else:
-                            shown = ', '.join(names[:SUMMARY_NAMES])
-                            more = len(names) - SUMMARY_NAMES
-                            ui.label(t('overview.others_count', count=len(names)) + ' ' + shown +
-                                     (t('overview.and_more', count=more) if more > 0 else '')).classes('portal-muted')
-                        ui.link(t('overview.manage'), '/organizations').classes('portal-action-link')
+                with ui.card().classes('portal-card'):
+                    with ui.row().classes('items-center gap-2 no-wrap'):
+                        ui.icon('corporate_fare', size='md').classes('portal-org-icon').props('aria-hidden=true')
+                        heading(t('overview.organizations'), 2).classes('portal-org-name')
+                    home = ui.label()
+                    others = ui.label().classes('portal-muted')
+                    ui.link(t('overview.manage'), '/organizations').classes('portal-action-link')
 
-                organizations_block()
-                redraw_on_change(events, person.subject, organizations_block.refresh)
+        def show() -> None:
+            """Update the two summary lines in place (nothing is rebuilt)."""
+            view = organizations.organizations_of(person.subject, limit=SUMMARY_NAMES)
+            home.set_text(t('overview.home_is', name=view.home.name))
+            others.set_text(_others_summary(t, [g.organization.name for g in view.others], view.others_total))
+
+        show()
+        redraw_on_change(events, person.subject, show)
         return None
 
 
 def _initials(name: str) -> str:
     parts = [p for p in name.split() if p[:1].isalpha()]
     return ''.join(p[0] for p in (parts[:1] + parts[-1:] if len(parts) > 1 else parts)).upper() or '?'
+
+
+def _others_summary(t: Translator, first_names: list[str], count: int) -> str:
+    if count == 0:
+        return t('overview.no_others')
+    more = count - len(first_names)
+    return (t('overview.others_count', count=format_count(count, t.language)) + ' ' + ', '.join(first_names) +
+            (t('overview.and_more', count=format_count(more, t.language)) if more > 0 else ''))

@@ -1,0 +1,73 @@
+"""The Organizations page's two live lists: the home organization, and one window of the guest organizations.
+
+Both are keyed (`KeyedList`): a leave, an import or a rename changes only the cards it concerns. A person who is a
+guest in many organizations sees them a window at a time, with a search box (`ListWindow`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from nicegui import ui
+
+from services.organizations import GuestOrganization, Organization, OrganizationService
+from ui.accessible import heading
+from ui.components.list_window import ListWindow
+from ui.components.organization_card import OrganizationCard
+from ui.keyed_list import KeyedList
+from ui.leave_flow import LeaveFlow
+from ui.open_page import OpenPage
+
+PAGE_SIZE = 50
+
+
+class OrganizationLists:
+    def __init__(self, page: OpenPage, organizations: OrganizationService, flow: LeaveFlow) -> None:
+        t = page.t
+        self._page = page
+        self._organizations = organizations
+        with _section(t('organizations.home')):
+            self._home = KeyedList[Organization](ui.element('div').classes('w-full'), key=lambda org: org.id,
+                                                 create=lambda org: OrganizationCard(t, org))
+        with _section(t('organizations.others')):
+            ui.label(t('organizations.others_intro')).classes('portal-muted')
+            self._window = ListWindow(t, page_size=PAGE_SIZE, search_label=t('organizations.search'),
+                                      on_move=self.show)
+            self._window.controls()
+            self._empty = ui.element('div').classes('w-full')  # holds the "none yet" card while there are none
+            self._others = KeyedList[GuestOrganization](
+                ui.element('div').classes('portal-grid w-full'), key=lambda guest: guest.organization.id,
+                create=lambda guest: OrganizationCard(t, guest, on_leave=self._ask_and_leave))
+            self._window.pager()
+        self._flow = flow
+
+    def show(self) -> None:
+        """Bring both lists up to date with the store (called on build, on every change and on search or paging)."""
+        window = self._window
+        view = self._organizations.organizations_of(self._page.subject, search=window.search, offset=window.offset,
+                                                    limit=window.page_size)
+        self._home.sync([view.home])
+        self._others.sync(view.others)
+        self._show_empty(view.others_total == 0)
+        window.show_counts(total=view.others_total, matching=view.others_matching, offset=view.offset,
+                           shown=len(view.others))
+
+    def _show_empty(self, empty: bool) -> None:
+        if empty and not list(self._empty):
+            with self._empty, ui.card().classes('portal-card portal-empty w-full items-center'):
+                ui.icon('group_off', size='lg').props('aria-hidden=true')
+                ui.label(self._page.t('organizations.none')).classes('text-center')
+        elif not empty and list(self._empty):
+            self._empty.clear()
+
+    async def _ask_and_leave(self, organization: Organization) -> None:
+        await self._flow.ask_and_leave(self._page, organization)
+
+
+@contextmanager
+def _section(title: str) -> Iterator[None]:
+    """A region named by its own level-2 heading."""
+    with ui.element('section').classes('portal-section w-full') as section:
+        section.props['aria-labelledby'] = heading(title, 2).classes('portal-h2').html_id
+        yield
