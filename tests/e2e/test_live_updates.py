@@ -56,3 +56,27 @@ def test_an_administrators_import_shows_up_in_the_open_page(portal: Portal, page
     expect(leave_button(page, WOODGROVE.name)).to_be_visible()
     expect(others_section(page)).not_to_contain_text(NO_OTHERS)
     expect_same_document(page)
+
+
+def test_a_change_elsewhere_leaves_an_open_dialog_and_the_focus_alone(portal: Portal, context: BrowserContext,
+                                                                      page: Page) -> None:
+    sign_in(page, portal.url, ADELE)
+    other_tab = open_page(context, f'{portal.url}/organizations')
+    woodgrove_card = f'document.querySelector(`[data-org-id="{WOODGROVE.id}"]`)'
+    other_tab.evaluate(f'{woodgrove_card}.e2eTag = "same element"')
+    leave_button(other_tab, WOODGROVE.name).focus()
+    other_tab.keyboard.press('Enter')  # the second tab is in the middle of deciding about Woodgrove Bank
+    expect(leave_dialog(other_tab)).to_be_visible()
+
+    page.bring_to_front()
+    leave_button(page, FABRIKAM.name).click()
+    leave_dialog(page).get_by_role('button', name=f'Leave {FABRIKAM.name}', exact=True).click()
+
+    expect(card_heading(other_tab, FABRIKAM.name)).to_have_count(0, timeout=1_000)
+    expect(leave_dialog(other_tab)).to_be_visible()  # still open, still about Woodgrove Bank
+    expect(leave_dialog(other_tab).get_by_role('heading')).to_have_text(f'Leave {WOODGROVE.name}?')
+    assert other_tab.evaluate(f'{woodgrove_card}.e2eTag') == 'same element'  # the very DOM node: not re-rendered
+    other_tab.bring_to_front()
+    other_tab.keyboard.press('Escape')
+    expect(leave_dialog(other_tab)).to_be_hidden()
+    expect(leave_button(other_tab, WOODGROVE.name)).to_be_focused()  # focus came back to the card's own button

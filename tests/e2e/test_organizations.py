@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
-from playwright.sync_api import BrowserContext, StorageState, expect
+from playwright.sync_api import BrowserContext, Page, StorageState, expect
 
 from services.demo_directory import CONTOSO, FABRIKAM, NORTHWIND, TAILSPIN, WOODGROVE
 from tests.e2e.conftest import Portal
 from tests.e2e.pages import (
     MEGAN,
     NO_OTHERS,
+    card_heading,
     card_headings,
     home_section,
+    leave_button,
     leave_buttons,
     open_page,
     others_section,
@@ -61,3 +65,29 @@ def test_no_other_organizations_is_said_plainly(shared_portal: Portal, context: 
     expect(others_section(page)).to_contain_text(NO_OTHERS)
     expect(card_headings(others_section(page))).to_have_count(0)
     expect(leave_buttons(page)).to_have_count(0)
+
+
+def test_the_copy_button_copies_the_organization_id(shared_portal: Portal, adele: StorageState,
+                                                    new_context: Callable[..., BrowserContext]) -> None:
+    context = new_context(storage_state=adele)
+    context.grant_permissions(['clipboard-read', 'clipboard-write'], origin=shared_portal.url)
+    page = open_page(context, f'{shared_portal.url}/organizations')
+    card = page.locator(f'[data-org-id="{NORTHWIND.id}"]')
+    card.get_by_role('button', name='Copy organization ID').click()
+    expect(page.get_by_text('Organization ID copied to the clipboard')).to_be_visible()
+    assert page.evaluate('navigator.clipboard.readText()') == NORTHWIND.id
+
+
+def test_markup_in_an_imported_name_is_shown_as_text(portal: Portal, page: Page, tmp_path: Path) -> None:
+    nasty = '<img src=x onerror="window.e2eInjected=1"> Ωmega & Zoë'
+    directory = tmp_path / 'nasty.json'
+    directory.write_text(json.dumps({
+        'organizations': [{'id': 'nasty-org', 'name': nasty, 'domain': 'nasty.example',
+                           'contact': '"><img src=x onerror="window.e2eInjected=2">@x.example'}],
+        'memberships': [{'subject': MEGAN.subject, 'organization': 'nasty-org'}]}))
+    assert portal.run_command('import', str(directory)).returncode == 0
+    sign_in(page, portal.url, MEGAN)
+    expect(card_heading(page, nasty)).to_be_visible()
+    expect(leave_button(page, nasty)).to_be_visible()
+    assert page.locator('[data-org-id="nasty-org"] img').count() == 0
+    assert page.evaluate('window.e2eInjected') is None
