@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import escape
 from urllib.parse import quote
 
 from nicegui import ui
@@ -27,7 +28,11 @@ def set_page_language(language: str) -> None:
 
 @contextmanager
 def page_frame(t: Translator, person: SignedInPerson | None, *, path: str, title_key: str) -> Iterator[None]:
-    """Header and navigation around the page's own content, which is built inside the `with` block."""
+    """Header and navigation around the page's own content, which is built inside the `with` block.
+
+    Every open page carries its frame, so the parts that never talk to the server (the navigation links, the
+    language menu's entries) are one block of escaped HTML each rather than a dozen elements.
+    """
     set_page_language(t.language)
     ui.page_title(f'{t(title_key)} · {t("app.name")}')
     ui.add_head_html('<link rel="stylesheet" href="/assets/portal.css"><script src="/assets/portal.js" defer></script>')
@@ -37,7 +42,6 @@ def page_frame(t: Translator, person: SignedInPerson | None, *, path: str, title
             named(ui.button(icon='menu', on_click=lambda: drawer.toggle() if drawer else None), t('nav.menu')) \
                 .props('flat round color=white').classes('lt-md')
         ui.link(t('app.name'), '/').classes('portal-brand')
-        ui.space()
         _language_menu(t, path)
         if person is not None:
             ui.label(person.name).classes('gt-sm text-white')
@@ -46,27 +50,28 @@ def page_frame(t: Translator, person: SignedInPerson | None, *, path: str, title
                 ui.label(t('auth.sign_out')).classes('gt-xs q-ml-sm')
     if person is not None:
         with ui.left_drawer(bordered=True).classes('portal-drawer') as drawer:
-            with named(ui.element('nav'), t('nav.label')).classes('w-full'):
-                for target, key, icon in NAVIGATION:
-                    _nav_link(t(key), target, icon, current=target == path)
+            ui.html(_navigation_html(t, path), sanitize=False).classes('w-full')
     with ui.element('div').classes('portal-content w-full'):
         yield
 
 
-def _nav_link(text: str, target: str, icon: str, *, current: bool) -> None:
-    link = ui.link(target=target).classes('portal-nav-link' + (' portal-nav-current' if current else ''))
-    if current:
-        link.props('aria-current=page')
-    with link:
-        ui.icon(icon).props('aria-hidden=true')
-        ui.label(text)
+def _navigation_html(t: Translator, path: str) -> str:
+    links = []
+    for target, key, icon in NAVIGATION:
+        marks = ' portal-nav-current" aria-current="page' if target == path else ''
+        links.append(f'<a href="{target}" class="portal-nav-link{marks}">'
+                     f'<i class="q-icon notranslate material-icons" aria-hidden="true">{icon}</i>'
+                     f'<span>{escape(t(key), quote=False)}</span></a>')
+    return f'<nav aria-label="{escape(t("nav.label"))}">{"".join(links)}</nav>'
 
 
 def _language_menu(t: Translator, path: str) -> None:
-    button = ui.button(icon='language').props('flat no-caps color=white')
+    button = ui.button(icon='language').props('flat no-caps color=white').classes('portal-language')
     with named(button, t('lang.switch', current=LANGUAGES[t.language])):
         ui.label(LANGUAGES[t.language]).classes('gt-xs q-ml-sm')
-        with ui.menu():
-            for code, name in LANGUAGES.items():
-                ui.menu_item(name, on_click=lambda code=code: ui.navigate.to(
-                    f'/lang/{code}?next={quote(path, safe="")}')).props(f'lang={code} role=menuitem')
+        with ui.menu().props('role=menu'):
+            items = ''.join(
+                f'<a role="menuitem" class="portal-menu-item" lang="{code}" hreflang="{code}" '
+                f'href="/lang/{code}?next={escape(quote(path, safe=""))}">{escape(name, quote=False)}</a>'
+                for code, name in LANGUAGES.items())
+            ui.html(items, sanitize=False).classes('portal-menu')
