@@ -77,6 +77,15 @@ class KeyedList(Generic[T]):
             if self._order[index] != key:
                 self._place(shown.view.element, key, index, new=False)
 
+    def drop(self, key: str) -> None:
+        """Remove one item's element now, ahead of the change that will remove the item (a later `sync` agrees)."""
+        shown = self._shown.pop(key, None)
+        if shown is None:
+            return
+        self._order.remove(key)
+        if not shown.view.element.is_deleted:
+            shown.view.element.delete()
+
     def _place(self, element: Element, key: str, index: int, *, new: bool) -> None:
         """Put `element` at `index`; the container holds the list's elements only, and a new one starts last."""
         if not new:

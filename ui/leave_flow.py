@@ -24,12 +24,12 @@ class LeaveFlow:
     organizations: OrganizationService
     sessions: SessionStore
 
-    async def ask_and_leave(self, page: OpenPage, organization: Organization) -> None:
+    async def confirm(self, page: OpenPage, organization: Organization) -> bool:
+        """Ask in the page's one leave dialog; True only when the person pressed Leave."""
         with page.client:  # the dialog belongs to the page, not to the card: it outlives the card's removal
             if page.leave_dialog is None:
                 page.leave_dialog = LeaveDialog(page.t)
-            if await page.leave_dialog.ask(organization):
-                await self.leave(page, organization)
+            return await page.leave_dialog.ask(organization)
 
     async def leave(self, page: OpenPage, organization: Organization) -> bool:
         """Leave after confirmation; True when the membership is gone because of this call."""

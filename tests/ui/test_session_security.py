@@ -16,9 +16,9 @@ from nicegui import ElementFilter, ui
 from nicegui.testing import User
 
 from data.tinydb_store import TinyDirectoryStore
-from services.demo_directory import FABRIKAM, NORTHWIND, WOODGROVE
+from services.demo_directory import FABRIKAM, NORTHWIND, TAILSPIN, WOODGROVE
 from tests.ui.conftest import sign_in
-from tests.ui.test_organizations_page import leave_button
+from tests.ui.test_organizations_page import card_names, leave_button
 
 ROOT = Path(__file__).resolve().parents[2]
 ADELE, MEGAN = 'demo-adele-vance', 'demo-megan-bowen'
@@ -141,6 +141,7 @@ async def test_leaves_are_rate_limited(two_leaves_per_minute: None, user: User, 
     await leave_through_the_page(user, NORTHWIND.name)
     await user.should_see('Too many attempts in a short time. Wait a minute, then try again.')
     assert NORTHWIND.id in memberships(portal_environment)[ADELE]
+    assert card_names(user, 'guest-card') == [NORTHWIND.name, TAILSPIN.name]  # the refused card is back
 
 
 async def leave_through_the_page(user: User, organization: str) -> None:

@@ -62,7 +62,17 @@ class OrganizationLists:
             self._empty.clear()
 
     async def _ask_and_leave(self, organization: Organization) -> None:
-        await self._flow.ask_and_leave(self._page, organization)
+        """Confirm, take the card away at once, then leave for good; a refused leave brings the card back.
+
+        The durable commit takes a few milliseconds (more on a busy disk), so the card goes as soon as the person
+        confirms; the "You left" message waits for the store. If the store or the rules refuse, the card is shown
+        again beside the message that says why, and nothing was changed.
+        """
+        if not await self._flow.confirm(self._page, organization):
+            return
+        self._others.drop(organization.id)
+        if not await self._flow.leave(self._page, organization):
+            self.show()
 
 
 @contextmanager
