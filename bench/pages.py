@@ -1,6 +1,6 @@
 """Browser benchmark of the Organizations page: the portal against a floor (a bare NiceGUI app with the same cards).
 
-    .venv/bin/python bench/pages.py               20 rounds per figure (about 10 minutes)
+    .venv/bin/python bench/pages.py               30 rounds per figure (about 7 minutes)
     .venv/bin/python bench/pages.py --quick       smoke run, fewer rounds and fewer other pages (about 2 minutes)
     .venv/bin/python bench/pages.py --rounds 30
 
@@ -51,10 +51,11 @@ ADELE_NAME = 'Adele Vance'  # the demo provider's button for her starts with her
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--rounds', type=int, help='rounds per figure (default 20, --quick 5)')
+    parser.add_argument('--rounds', type=int, help='rounds per figure (default 30, --quick 5)')
     parser.add_argument('--quick', action='store_true', help='a smoke run: fewer rounds and other pages')
     args = parser.parse_args()
-    plan = {'rounds': args.rounds or (5 if args.quick else 20), 'big_rounds': 2 if args.quick else 5,
+    plan = {'rounds': args.rounds or (5 if args.quick else 30), 'big_rounds': 1 if args.quick else 5,
+            'big_warmup': 0 if args.quick else 1,
             'others': 100 if args.quick else 300, 'memory_batches': 2 if args.quick else 3,
             'memory_pages': 20 if args.quick else 40}
     OUT.mkdir(exist_ok=True)
@@ -171,7 +172,7 @@ def many_organizations(chrome: Browser, plan: dict[str, int], rows: list[dict[st
     """2,000 organizations: until the first Leave buttons are visible and the page is live, and the bytes sent."""
     with scenario(chrome, 2000) as (targets, _, _):
         loads = measure.interleave(targets, plan['big_rounds'], functools.partial(measure.page_load, settle=2.0),
-                                   label='page load')
+                                   warmup=plan['big_warmup'], label='page load')
     label = '2,000 organizations'
     report.figure(rows, f'{label}: navigation → first {VISIBLE} Leave buttons visible and live', 'ms',
                   report.pick(loads, 'usable'))

@@ -84,7 +84,7 @@ def start_portal(folder: Path, directory_file: Path) -> Server:
         subprocess.run([sys.executable, 'main.py', 'import', str(directory_file)], cwd=ROOT,
                        env=portal_environment(url, db), stdout=log, stderr=subprocess.STDOUT, check=True)
     return _start('portal', 'portal', url, [sys.executable, 'main.py', 'serve'], portal_environment(url, db),
-                  folder / 'portal.log', '/signed-out', db=db)
+                  log_path=folder / 'portal.log', probe='/signed-out', db=db)
 
 
 def start_floor(folder: Path, directory_file: Path, name: str = 'floor') -> Server:
@@ -95,7 +95,7 @@ def start_floor(folder: Path, directory_file: Path, name: str = 'floor') -> Serv
     command = [sys.executable, str(ROOT / 'bench' / 'floor_app.py'), '--port', str(port), '--data',
                str(directory_file)]
     return _start('floor', name, f'http://127.0.0.1:{port}', command, env,
-                  folder / f'{name.replace(" ", "-")}.log', '/reset?person=nobody')
+                  log_path=folder / f'{name.replace(" ", "-")}.log', probe='/reset?person=nobody')
 
 
 def _start(kind: str, name: str, url: str, command: list[str], env: dict[str, str], *, log_path: Path,
