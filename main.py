@@ -1,4 +1,5 @@
-"""myprofile-portal: composition root and command line (serve, import, export, backup, restore)."""
+"""myprofile-portal: composition root and command line (serve, import, export, backup, restore, and the
+membership commands: reinstate, disable, enable, purge)."""
 
 from __future__ import annotations
 
@@ -31,14 +32,24 @@ def main(argv: list[str]) -> int:
             ('restore', 'replace the store by a backup, after checking all of it (the running app follows)',
              'SRC')):
         commands.add_parser(name, help=help_text).add_argument('file', type=Path, metavar=metavar)
+    for name, help_text in MEMBERSHIP_COMMANDS.items():
+        membership = commands.add_parser(name, help=help_text)
+        membership.add_argument('subject', help="the person's subject (their ID token's sub)")
+        membership.add_argument('org_id', help='the organization ID')
+    commands.add_parser('purge', help='remove for good the left memberships past their retention period '
+                                      '(the running app also does this once a day)')
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        command = ADMIN_COMMANDS.get(args.command)
-        if command is None:
-            serve(settings)
+        if args.command in ADMIN_COMMANDS:
+            ADMIN_COMMANDS[args.command](settings, args.file)
+        elif args.command in MEMBERSHIP_COMMANDS:
+            membership_command(settings, args.command, args.subject, args.org_id)
+        elif args.command == 'purge':
+            removed = build_services(settings).memberships.purge()
+            print(f'Purged {removed} left membership(s) past the retention period of {settings.retention_days} days.')
         else:
-            command(settings, args.file)
+            serve(settings)
     except (SettingsError, StoreError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 2
@@ -71,6 +82,21 @@ def restore_command(settings: Settings, file: Path) -> None:
         counts = restore_backup(settings.db, file, progress=progress)
     print(f'Restored the store from {file}: {counts.organizations} organizations, {counts.people} people, '
           f'{counts.memberships} memberships. A running app shows the restored directory within a second.')
+
+
+MEMBERSHIP_COMMANDS = {
+    'reinstate': 'restore a left membership within its retention period',
+    'disable': 'disable a membership: the person still sees it but cannot leave it on their own',
+    'enable': 'enable a disabled membership again',
+}
+
+
+def membership_command(settings: Settings, command: str, subject: str, org_id: str) -> None:
+    memberships = build_services(settings).memberships
+    change = {'reinstate': memberships.reinstate, 'disable': memberships.disable, 'enable': memberships.enable}
+    membership = change[command](subject, org_id, actor='operator')
+    print(f'{command.capitalize()}d: {subject} in {org_id} is now {membership.state}. '
+          f'Open pages show it within a second.')
 
 
 ADMIN_COMMANDS = {'import': import_command, 'export': export_command, 'backup': backup_command,

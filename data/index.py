@@ -12,16 +12,30 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from data.document_shapes import audit_seq, bad_document, checked, organization_from_doc
+from data.document_shapes import (
+    audit_seq,
+    bad_document,
+    checked,
+    invitation_from_doc,
+    organization_from_checked,
+    organization_from_doc,
+    removal_request_from_doc,
+    upgraded,
+)
 from data.errors import StoreCorrupt
 from data.file_changes import META, TableChanges, file_generation
 from data.json_storage import UNCHANGED, Tables
 from data.layout import ADMIN_AUDIT, ORGS, Layout
-from data.records import Organization, Person, StoreCounts
+from data.records import ACTIVE, MEMBERSHIP_STATES, Invitation, Organization, Person, RemovalRequest, StoreCounts
 
 _intern = sys.intern
-_TABLES_BY_KIND = {'people': {'people', 'memberships', 'audit', META}, ORGS: {'organizations', META},
-                   ADMIN_AUDIT: {'audit', META}}
+_TABLES_BY_KIND = {'people': {'people', 'memberships', 'removal_requests', 'audit', META},
+                   ORGS: {'organizations', 'invitations', 'audit', META}, ADMIN_AUDIT: {'audit', META}}
+EMAIL_TOPIC = 'email:'  # live-event topic of everyone signed in with that (lower-case) address
+
+
+def email_topic(email: str) -> str:
+    return f'{EMAIL_TOPIC}{email.casefold()}'
 
 
 class DirectoryIndex:
@@ -29,7 +43,11 @@ class DirectoryIndex:
         self.organizations: dict[str, Organization] = {}
         self.people: dict[str, Person] = {}
         self.memberships: dict[str, dict[str, str | None]] = {}
+        self.membership_states: dict[tuple[str, str], tuple[str, str | None]] = {}  # only the not-active ones
         self.membership_count = 0
+        self.invitations: dict[str, Invitation] = {}
+        self.invitation_by_token: dict[str, str] = {}
+        self.removal_requests: dict[str, RemovalRequest] = {}
         self._members_of: dict[str, set[str]] | None = None
         self._homed_at: dict[str, set[str]] | None = None
 
@@ -66,6 +84,14 @@ class DirectoryIndex:
         shard = layout.number_of(name)
         self._load_people(tables.get('people', {}), shard, path, layout)
         self._load_memberships(tables.get('memberships', {}), shard, path, layout)
+        for doc_id, doc in tables.get('invitations', {}).items():
+            invitation = invitation_from_doc(doc, path, doc_id)
+            _refuse_misplaced(layout.org_file(invitation.organization) == name, path, 'invitations', doc_id)
+            self._put_invitation(invitation)
+        for doc_id, doc in tables.get('removal_requests', {}).items():
+            request = removal_request_from_doc(doc, path, doc_id)
+            _refuse_misplaced(layout.person_shard(request.subject) == shard, path, 'removal_requests', doc_id)
+            self.removal_requests[request.id] = request
         top_seq = max((audit_seq(checked('audit', doc, path, doc_id), path, doc_id)
                        for doc_id, doc in tables.get('audit', {}).items()), default=0)
         return file_generation(tables, path), top_seq
@@ -89,10 +115,11 @@ class DirectoryIndex:
         placed: set[str] = set()
         last: str | None = None
         orgs: dict[str, str | None] = {}
+        states = self.membership_states
         for doc_id, doc in table.items():
             subject, org_id, joined = doc.get('subject'), doc.get('organization'), doc.get('joined')
             if type(subject) is not str or not subject or type(org_id) is not str or not org_id or \
-                    (joined is not None and type(joined) is not str):
+                    (joined is not None and type(joined) is not str) or len(doc) > 3:
                 checked('memberships', doc, path, doc_id)
             if subject != last:
                 if subject not in placed:
@@ -104,6 +131,8 @@ class DirectoryIndex:
             if org_id in orgs:
                 raise StoreCorrupt(f'{path}: membership of {subject!r} in {org_id!r} is stored twice; {UNCHANGED}.')
             orgs[org_id] = _intern(joined) if joined else joined
+            if len(doc) > 3 and doc.get('state', ACTIVE) != ACTIVE:
+                states[subject, org_id] = (doc['state'], doc.get('left_at'))
         self.membership_count += len(table)
 
     # --- applying journal parts (commits of this or another process) ---
@@ -113,8 +142,7 @@ class DirectoryIndex:
         subjects: set[str] = set()
         org_ids: set[str] = set()
         for doc in tables.get('organizations', {}).get('put', []):
-            org = Organization(id=_intern(doc['id']), name=doc['name'], domain=doc.get('domain'),
-                               privacy_url=doc.get('privacy_url'), contact=doc.get('contact'))
+            org = organization_from_checked(upgraded('organizations', doc))
             self.organizations[org.id] = org
             org_ids.add(org.id)
         for (org_id,) in tables.get('organizations', {}).get('del', []):
@@ -134,9 +162,40 @@ class DirectoryIndex:
             subjects.add(subject)
         for doc in memberships.get('put', []):  # a million of them in a large import: kept tight
             subject = _intern(doc['subject'])
-            self._put_membership(subject, doc['organization'], doc.get('joined'))
+            self._put_membership(subject, doc['organization'], doc.get('joined'), doc.get('state'), doc.get('left_at'))
             subjects.add(subject)
+        invitations = tables.get('invitations', {})
+        for (invitation_id,) in invitations.get('del', []):
+            old = self.invitations.pop(invitation_id, None)
+            if old is not None:
+                self.invitation_by_token.pop(old.token_hash, None)
+                subjects.add(email_topic(old.email))
+                org_ids.add(old.organization)
+        for doc in invitations.get('put', []):
+            invitation = Invitation(**doc)
+            self._put_invitation(invitation)
+            subjects.add(email_topic(invitation.email))
+        requests = tables.get('removal_requests', {})
+        for (request_id,) in requests.get('del', []):
+            old_request = self.removal_requests.pop(request_id, None)
+            if old_request is not None:
+                subjects.add(old_request.subject)
+        for doc in requests.get('put', []):
+            request = RemovalRequest(**doc)
+            self.removal_requests[request.id] = request
+            subjects.add(request.subject)
         return subjects, org_ids
+
+    def _put_invitation(self, invitation: Invitation) -> None:
+        old = self.invitations.get(invitation.id)
+        if old is not None:
+            self.invitation_by_token.pop(old.token_hash, None)
+        self.invitations[invitation.id] = invitation
+        self.invitation_by_token[invitation.token_hash] = invitation.id
+
+    def membership_state(self, subject: str, org_id: str) -> tuple[str, str | None]:
+        """(state, left_at) of a stored membership."""
+        return self.membership_states.get((subject, org_id), (ACTIVE, None))
 
     def _reverse(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         if self._members_of is None or self._homed_at is None:
@@ -160,9 +219,14 @@ class DirectoryIndex:
         if old is not None and self._homed_at is not None:
             self._homed_at[old.home].discard(subject)
 
-    def _put_membership(self, subject: str, org_id: str, joined: str | None) -> None:
+    def _put_membership(self, subject: str, org_id: str, joined: str | None, state: str | None = None,
+                        left_at: str | None = None) -> None:
         """Add or replace one membership; `subject` is interned already."""
         org_id = _intern(org_id)
+        if state is None or state == ACTIVE:
+            self.membership_states.pop((subject, org_id), None)
+        elif state in MEMBERSHIP_STATES:
+            self.membership_states[subject, org_id] = (state, left_at)
         orgs = self.memberships.get(subject)
         if orgs is None:
             orgs = self.memberships[subject] = {}
@@ -177,6 +241,7 @@ class DirectoryIndex:
         if org_id not in orgs:
             return
         del orgs[org_id]
+        self.membership_states.pop((subject, org_id), None)
         if not orgs:
             del self.memberships[subject]
         if self._members_of is not None:
@@ -197,4 +262,10 @@ def changed_subjects(old: DirectoryIndex, new: DirectoryIndex) -> set[str]:
     subjects |= {s for s in old.people.keys() | new.people.keys() if old.people.get(s) != new.people.get(s)}
     subjects |= {s for s in old.memberships.keys() | new.memberships.keys()
                  if old.memberships.get(s) != new.memberships.get(s)}
+    subjects |= {s for s, _ in old.membership_states.keys() ^ new.membership_states.keys()}
+    subjects |= {s for (s, o), state in old.membership_states.items() if new.membership_states.get((s, o)) != state}
+    subjects |= {email_topic(i.email) for i in [*old.invitations.values(), *new.invitations.values()]
+                 if old.invitations.get(i.id) != new.invitations.get(i.id)}
+    subjects |= {r.subject for r in [*old.removal_requests.values(), *new.removal_requests.values()]
+                 if old.removal_requests.get(r.id) != new.removal_requests.get(r.id)}
     return subjects

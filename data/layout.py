@@ -4,8 +4,8 @@
     var/directory.json.lock       the OS lock every writing process takes
     var/directory.d/v<id>/
         journal                   redo journal: every commit is made durable here first (see `journal`)
-        people/NNNN.json          person shards: people, their memberships and the audit of their leaves
-        orgs/NNN.json             organization shards
+        people/NNNN.json          person shards: people, memberships, removal requests and the audit about them
+        orgs/NNN.json             organization shards: organizations, their invitations and their audit
         audit.json                directory-wide audit records (imports)
 
 A person's shard is crc32(subject) mod the shard count, so a leave rewrites one small file whatever the size
@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 import secrets
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from data.errors import StoreCorrupt
 from data.json_storage import UNCHANGED, Tables
@@ -30,7 +32,7 @@ ADMIN_AUDIT = 'audit.json'
 JOURNAL = 'journal'
 PEOPLE, ORGS = 'people', 'orgs'
 MANIFEST_TABLE = 'store'
-SINGLE_FILE_TABLES = KNOWN_TABLES = frozenset({'organizations', 'people', 'memberships', 'audit'})
+DATA_TABLES = frozenset({'organizations', 'people', 'memberships', 'invitations', 'removal_requests', 'audit'})
 _FOLDER_NAME = re.compile(r'v[0-9a-f]{8}')
 
 
@@ -76,12 +78,25 @@ def data_root(manifest_path: Path) -> Path:
 
 def is_single_file_store(tables: Tables) -> bool:
     """A store written by the single-file version: only its four tables (possibly none)."""
-    return MANIFEST_TABLE not in tables and set(tables) <= SINGLE_FILE_TABLES
+    return MANIFEST_TABLE not in tables and set(tables) <= DATA_TABLES
 
 
 def shard_number(key: str, count: int) -> int:
     """Stable across processes and Python versions (unlike `hash`)."""
     return zlib.crc32(key.encode('utf-8', 'surrogatepass')) % count
+
+
+def audit_file(layout: Layout, doc: Mapping[str, Any]) -> str:
+    """Where an audit record lives: with the person it concerns, else with its organization, else directory-wide.
+
+    Leaves recorded before audit records named their person had the person as actor.
+    """
+    subject = doc.get('subject') or (doc.get('actor') if doc.get('action') == 'leave' else None)
+    if subject:
+        return layout.person_file(subject)
+    if doc.get('organization'):
+        return layout.org_file(doc['organization'])
+    return ADMIN_AUDIT
 
 
 class Layout:

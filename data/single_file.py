@@ -1,6 +1,7 @@
 """The single-file format: what the first version of the store wrote, what `backup` writes and `restore` reads.
 
-One TinyDB JSON file with the tables organizations, people, memberships and audit (audit in document-ID order).
+One TinyDB JSON file with the tables organizations, people, memberships, invitations, removal_requests and audit
+(audit in document-ID order); files written before invitations existed simply lack those tables.
 Reading validates every document before anything is built from it; writing streams, so a backup of a million
 memberships never holds the whole file in memory.
 """
@@ -15,11 +16,11 @@ from typing import Any
 import orjson
 
 from data.atomic_files import atomic_stream
-from data.document_shapes import SHAPES, checked, key_of
+from data.document_shapes import LISTS, SHAPES, checked, key_of, upgraded
 from data.errors import StoreCorrupt, StoreError
 from data.file_changes import META
 from data.json_storage import UNCHANGED, Tables, read_tables
-from data.layout import ADMIN_AUDIT, SINGLE_FILE_TABLES, Layout, is_single_file_store
+from data.layout import DATA_TABLES, Layout, audit_file, is_single_file_store
 
 Documents = Iterable[dict[str, Any]]
 
@@ -42,22 +43,22 @@ def read_single_file(path: Path, tables: Tables | None = None) -> SingleFile:
             raise StoreError(f'{path}: no such file.')
     if not is_single_file_store(tables):
         raise StoreCorrupt(f'{path}: not a single-file directory store (expected only the tables '
-                           f'{", ".join(sorted(SINGLE_FILE_TABLES))}); {UNCHANGED}.')
+                           f'{", ".join(sorted(DATA_TABLES))}); {UNCHANGED}.')
     result: dict[str, list[dict[str, Any]]] = {}
-    for name in sorted(SINGLE_FILE_TABLES):
+    for name in sorted(DATA_TABLES):
         table = tables.get(name, {})
-        fields = (*SHAPES[name][0], *SHAPES[name][1])
+        fields = (*SHAPES[name][0], *SHAPES[name][1], *LISTS.get(name, ()))
         docs: list[dict[str, Any]] = []
         seen: set[tuple[Any, ...]] = set()
         for doc_id in sorted(table, key=int):
-            doc = table[doc_id]
+            doc = upgraded(name, table[doc_id])
             checked(name, doc, path, doc_id)
             if name != 'audit':
                 key = key_of(name, doc)
                 if key in seen:
                     raise StoreCorrupt(f'{path}: {name} document {doc_id} repeats {key!r}; {UNCHANGED}.')
                 seen.add(key)
-            docs.append(doc if len(doc) == len(fields) else {k: doc.get(k) for k in fields})
+            docs.append({k: doc[k] for k in fields if doc.get(k) is not None})
         result[name] = docs
     return SingleFile(tables=result)
 
@@ -76,8 +77,12 @@ def distribute(single: SingleFile, layout: Layout) -> Iterator[tuple[str, Tables
         add(layout.person_file(doc['subject']), 'people', doc)
     for doc in single.tables['memberships']:
         add(layout.person_file(doc['subject']), 'memberships', doc)
-    for seq, doc in enumerate(single.tables['audit'], 1):
-        add(ADMIN_AUDIT, 'audit', {**doc, 'seq': seq})
+    for doc in single.tables['removal_requests']:
+        add(layout.person_file(doc['subject']), 'removal_requests', doc)
+    for doc in single.tables['invitations']:
+        add(layout.org_file(doc['organization']), 'invitations', doc)
+    for seq, doc in enumerate(single.tables['audit'], 1):  # where the store itself keeps them (see `planner`)
+        add(audit_file(layout, doc), 'audit', {**doc, 'seq': seq})
     base = base_generation(single)
     for name, tables in files.items():
         yield name, {**tables, META: {'1': {'generation': base}}}

@@ -22,7 +22,7 @@ from data.file_changes import apply_part
 from data.index import DirectoryIndex, changed_subjects
 from data.journal import Journal, Scan, Transaction, encode_line
 from data.json_storage import UNCHANGED, read_tables
-from data.layout import KNOWN_TABLES, Layout, Manifest
+from data.layout import DATA_TABLES, Layout, Manifest
 from data.planner import Plan
 from data.repository import Progress
 
@@ -190,7 +190,7 @@ class StoreState:
     def _checked_part(self, part: Any, offset: int) -> dict[str, Any]:
         tables = part.get('tables') if isinstance(part, dict) else None
         if not self.layout.is_file_name(part.get('file') if tables else None) or not isinstance(tables, dict) or \
-                not set(tables) <= KNOWN_TABLES:
+                not set(tables) <= DATA_TABLES:
             raise StoreCorrupt(f'{self.journal.path}: invalid part at byte {offset}; {UNCHANGED}.')
         return part
 

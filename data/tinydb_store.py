@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,23 @@ from filelock import FileLock, Timeout
 
 from data.data_folder import open_manifest, read_manifest_bytes, remove_leftovers
 from data.document_shapes import audit_from_doc, audit_seq, document
-from data.errors import MembershipNotFound, StoreBusy, StoreCorrupt, StoreError
+from data.errors import StoreBusy, StoreCorrupt, StoreError
 from data.index import changed_subjects
 from data.json_storage import parse_tables, read_tables
 from data.layout import ORG_SHARDS, PERSON_SHARDS, Manifest
-from data.planner import plan_add_person, plan_leave, plan_merge
-from data.records import AuditEntry, Directory, Membership, Organization, Person, StoreCounts
-from data.repository import Progress
+from data.planner import plan_add_person, plan_changes, plan_merge
+from data.records import (
+    AuditEntry,
+    Changes,
+    Directory,
+    Invitation,
+    Membership,
+    Organization,
+    Person,
+    RemovalRequest,
+    StoreCounts,
+)
+from data.repository import DirectoryReader, Progress
 from data.single_file import write_single_file
 from data.store_state import StoreState
 
@@ -63,9 +73,61 @@ class TinyDirectoryStore:
             return self._state.index.people.get(subject)
 
     def memberships_of(self, subject: str) -> list[Membership]:
+        """Every stored membership of `subject`, left ones (still within retention) included."""
         with self._lock:
-            orgs = self._state.index.memberships.get(subject, {})
-            return [Membership(subject=subject, organization=org, joined=joined) for org, joined in orgs.items()]
+            index = self._state.index
+            orgs = index.memberships.get(subject, {})
+            return [_membership(index.membership_state(subject, org), subject, org, joined)
+                    for org, joined in orgs.items()]
+
+    def membership(self, subject: str, org_id: str) -> Membership | None:
+        with self._lock:
+            index = self._state.index
+            orgs = index.memberships.get(subject, {})
+            if org_id not in orgs:
+                return None
+            return _membership(index.membership_state(subject, org_id), subject, org_id, orgs[org_id])
+
+    def memberships_in_state(self, state: str) -> list[Membership]:
+        """The memberships that are disabled or left (there are few: most are active)."""
+        with self._lock:
+            index = self._state.index
+            return [_membership((s, left_at), subject, org, index.memberships[subject].get(org))
+                    for (subject, org), (s, left_at) in index.membership_states.items() if s == state]
+
+    def members_of(self, org_id: str) -> list[Membership]:
+        with self._lock:
+            index = self._state.index
+            return [_membership(index.membership_state(subject, org_id), subject, org_id,
+                                index.memberships[subject][org_id])
+                    for subject in sorted(index.subjects_of([org_id]))
+                    if org_id in index.memberships.get(subject, {})]
+
+    def invitation(self, invitation_id: str) -> Invitation | None:
+        with self._lock:
+            return self._state.index.invitations.get(invitation_id)
+
+    def invitation_by_token(self, token_hash: str) -> Invitation | None:
+        with self._lock:
+            index = self._state.index
+            invitation_id = index.invitation_by_token.get(token_hash)
+            return index.invitations.get(invitation_id) if invitation_id else None
+
+    def invitations_for(self, emails: frozenset[str]) -> list[Invitation]:
+        with self._lock:
+            return [i for i in self._state.index.invitations.values() if i.email in emails]
+
+    def invitations_of(self, org_id: str) -> list[Invitation]:
+        with self._lock:
+            return [i for i in self._state.index.invitations.values() if i.organization == org_id]
+
+    def removal_requests_of(self, subject: str) -> list[RemovalRequest]:
+        with self._lock:
+            return [r for r in self._state.index.removal_requests.values() if r.subject == subject]
+
+    def removal_requests_to(self, org_id: str) -> list[RemovalRequest]:
+        with self._lock:
+            return [r for r in self._state.index.removal_requests.values() if r.organization == org_id]
 
     def counts(self) -> StoreCounts:
         with self._lock:
@@ -75,13 +137,26 @@ class TinyDirectoryStore:
         with self._lock:
             index = self._state.index
             return Directory(organizations=tuple(index.organizations.values()), people=tuple(index.people.values()),
-                             memberships=tuple(Membership(subject=s, organization=o, joined=j)
-                                               for s, orgs in index.memberships.items() for o, j in orgs.items()))
+                             memberships=tuple(_membership(index.membership_state(s, o), s, o, j)
+                                               for s, orgs in index.memberships.items() for o, j in orgs.items()),
+                             invitations=tuple(index.invitations.values()),
+                             removal_requests=tuple(index.removal_requests.values()))
 
     def audit_entries(self) -> list[AuditEntry]:
         """The audit trail in commit order (read from the files: it is not kept in memory)."""
         with self._exclusive():
             return [audit_from_doc(doc, path, doc_id) for _, doc, path, doc_id in self._audit_documents()]
+
+    def activity_of(self, subject: str) -> list[AuditEntry]:
+        """What concerns `subject`, oldest first: read from their one person shard, where it is all kept."""
+        with self._exclusive():
+            name = self._state.layout.person_file(subject)
+            path = self._state.layout.path(name)
+            docs = (read_tables(path) or {}).get('audit', {}) if path.exists() else {}
+            found = sorted((audit_seq(doc, path, doc_id), doc_id) for doc_id, doc in docs.items()
+                           if doc.get('subject') == subject or (doc.get('subject') is None and
+                                                                doc.get('actor') == subject))
+            return [audit_from_doc(docs[doc_id], path, doc_id) for _, doc_id in found]
 
     # --- writes (each one atomic and durable) ---
 
@@ -91,12 +166,20 @@ class TinyDirectoryStore:
             if plan:
                 self._state.commit(plan, self._state.gen + 1)
 
-    def remove_membership(self, subject: str, organization: str, audit: AuditEntry) -> None:
+    def transact(self, work: Callable[[DirectoryReader], Changes]) -> set[str]:
+        """Run `work` against the current state while no other thread or process can write, then commit what it
+        returns in one atomic, durable write; returns the live-event topics that changed.
+
+        `work` decides from what it reads (a rule it checks raises, and nothing is written): of two concurrent
+        calls that both want the same pending invitation or active membership, the second sees the first's
+        result. It must be quick and must not call back into the store's writes.
+        """
         with self._exclusive():
-            if organization not in self._state.index.memberships.get(subject, {}):
-                raise MembershipNotFound(f'{subject} is not a member of {organization}')
+            changes = work(self)
+            if not changes:
+                return set()
             gen = self._state.gen + 1
-            self._state.commit(plan_leave(self._state.layout, subject, organization, audit, gen), gen)
+            return self._state.commit(plan_changes(self._state.layout, changes, gen), gen)
 
     def merge_directory(self, directory: Directory, audit: AuditEntry, *, progress: Progress | None = None) -> set[str]:
         with self._lock:  # planned before taking the OS lock (seconds at a million memberships) ...
@@ -131,8 +214,10 @@ class TinyDirectoryStore:
             write_single_file(target, [
                 ('organizations', (document('organizations', o) for o in index.organizations.values())),
                 ('people', (document('people', p) for p in index.people.values())),
-                ('memberships', ({'subject': s, 'organization': o, 'joined': j}
+                ('memberships', (document('memberships', _membership(index.membership_state(s, o), s, o, j))
                                  for s, orgs in index.memberships.items() for o, j in orgs.items())),
+                ('invitations', (document('invitations', i) for i in index.invitations.values())),
+                ('removal_requests', (document('removal_requests', r) for r in index.removal_requests.values())),
                 ('audit', audit)])
             return index.counts()
 
@@ -192,6 +277,10 @@ class TinyDirectoryStore:
             for doc_id, doc in (read_tables(path) or {}).get('audit', {}).items():
                 found.append((audit_seq(doc, path, doc_id), doc, path, doc_id))
         return sorted(found, key=lambda entry: entry[0])
+
+
+def _membership(state: tuple[str, str | None], subject: str, org_id: str, joined: str | None) -> Membership:
+    return Membership(subject=subject, organization=org_id, joined=joined, state=state[0], left_at=state[1])
 
 
 def _loaded(state: StoreState, progress: Progress) -> StoreState:

@@ -19,15 +19,15 @@ class DemoAccount:
 
 
 CONTOSO = Organization(id='4c2d9a6e-58f1-4b7e-9d3a-1f6b2e8c7a01', name='Contoso Ltd.', domain='contoso.com',
-                       privacy_url='https://contoso.com/privacy', contact='privacy@contoso.com')
+                       privacy_url='https://contoso.com/privacy', privacy_contact='privacy@contoso.com')
 FABRIKAM = Organization(id='9e7b3f21-0c4d-4a8e-b5f6-2d1c9a8b7e02', name='Fabrikam, Inc.', domain='fabrikam.com',
-                        privacy_url='https://fabrikam.com/legal/privacy', contact='dpo@fabrikam.com')
+                        privacy_url='https://fabrikam.com/legal/privacy', privacy_contact='dpo@fabrikam.com')
 WOODGROVE = Organization(id='1a5c8e2b-7d3f-4e9a-8b6c-5f4e3d2c1b03', name='Woodgrove Bank', domain='woodgrovebank.com',
                          privacy_url='https://woodgrovebank.com/privacy')
 NORTHWIND = Organization(id='6f8e1d3c-2b4a-4c5d-9e7f-8a1b2c3d4e04', name='Northwind Traders',
                          domain='northwindtraders.com')
 TAILSPIN = Organization(id='b3d5f7a9-1c2e-4f6a-8b0d-3e5f7a9c1e05', name='Tailspin Toys', domain='tailspintoys.com',
-                        contact='hello@tailspintoys.com')
+                        privacy_contact='hello@tailspintoys.com')
 
 ACCOUNTS = (
     DemoAccount(subject='demo-adele-vance', name='Adele Vance', email='adele.vance@contoso.com', home=CONTOSO.id,

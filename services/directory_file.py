@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Container
-from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
-from data.records import Directory, Membership, Organization, Person
+from data.records import Directory, RemovalRequest
+from services import directory_entries as entries
 from services.errors import InvalidDirectory
 
-MAX_TEXT = 512
-_CONTROL = re.compile(r'[\x00-\x1f]')
-SECTIONS = ('organizations', 'people', 'memberships')
+SECTIONS = ('organizations', 'people', 'memberships', 'invitations', 'removal_requests')
 PROGRESS_STEP = 20_000
 
 Progress = Callable[[str, int, int], None]
@@ -51,30 +48,22 @@ def directory_from_document(document: Any, *, known_organizations: Container[str
     if unknown:
         raise InvalidDirectory(f'unknown top-level key(s): {", ".join(sorted(unknown))}')
     counter = _Counter(sum(len(_list(document, key)) for key in SECTIONS), progress)
-    organizations = counter.convert(_list(document, 'organizations'), 'organizations', _organization)
-    people = counter.convert(_list(document, 'people'), 'people', _person)
-    memberships = counter.convert(_list(document, 'memberships'), 'memberships', _membership)
+    organizations = counter.convert(_list(document, 'organizations'), 'organizations', entries.organization)
+    people = counter.convert(_list(document, 'people'), 'people', entries.person)
+    memberships = counter.convert(_list(document, 'memberships'), 'memberships', entries.membership)
+    invitations = counter.convert(_list(document, 'invitations'), 'invitations', entries.invitation)
+    requests = counter.convert(_list(document, 'removal_requests'), 'removal_requests', entries.removal_request)
     _check_unique(organizations, 'organizations', lambda o: o.id, 'id')
     _check_unique(people, 'people', lambda p: p.subject, 'subject')
     _check_unique(memberships, 'memberships', lambda m: (m.subject, m.organization), 'subject and organization')
-    file_orgs = {o.id for o in organizations}
-    homes = {p.subject: p.home for p in people}
-    for i, person in enumerate(people):
-        if person.home not in file_orgs and person.home not in known_organizations:
-            raise InvalidDirectory(f'people[{i}] (subject {person.subject!r}): home {person.home!r} '
-                                   f'is not an organization in the file or the directory')
-    for i, membership in enumerate(memberships):
-        where = f'memberships[{i}] (subject {membership.subject!r})'
-        if membership.subject not in homes and membership.subject not in known_people:
-            raise InvalidDirectory(f'{where}: subject is not a person in the file or the directory')
-        if membership.organization not in file_orgs and membership.organization not in known_organizations:
-            raise InvalidDirectory(f'{where}: organization {membership.organization!r} is not an organization '
-                                   f'in the file or the directory')
-        if homes.get(membership.subject) == membership.organization:
-            raise InvalidDirectory(f'{where}: {membership.organization!r} is this person\'s home organization; '
-                                   f'memberships list only other organizations')
+    _check_unique(invitations, 'invitations', lambda i: i.id, 'id')
+    _check_unique(requests, 'removal_requests', lambda r: r.id, 'id')
+    _check_references(Directory(organizations=organizations, people=people, memberships=memberships,
+                                invitations=invitations, removal_requests=requests),
+                      known_organizations=known_organizations, known_people=known_people)
     counter.finish()
-    return Directory(organizations=organizations, people=people, memberships=memberships)
+    return Directory(organizations=organizations, people=people, memberships=memberships, invitations=invitations,
+                     removal_requests=requests)
 
 
 def read_directory_file(path: Path, *, known_organizations: Container[str] = frozenset(),
@@ -96,19 +85,18 @@ def read_directory_file(path: Path, *, known_organizations: Container[str] = fro
 
 def write_directory(directory: Directory, handle: IO[bytes]) -> None:
     """The export format, exactly what `parse_directory` reads back: one entry per line, so it streams."""
-    sections: tuple[tuple[str, tuple[str, ...], list[Any]], ...] = (
-        ('organizations', ('id', 'name', 'domain', 'privacy_url', 'contact'),
-         sorted(directory.organizations, key=lambda o: o.id)),
-        ('people', ('subject', 'name', 'email', 'home'), sorted(directory.people, key=lambda p: p.subject)),
-        ('memberships', ('subject', 'organization', 'joined'),
-         sorted(directory.memberships, key=lambda m: (m.subject, m.organization))),
+    sections: tuple[tuple[str, list[Any]], ...] = (
+        ('organizations', sorted(directory.organizations, key=lambda o: o.id)),
+        ('people', sorted(directory.people, key=lambda p: p.subject)),
+        ('memberships', sorted(directory.memberships, key=lambda m: (m.subject, m.organization))),
+        ('invitations', sorted(directory.invitations, key=lambda i: (i.organization, i.created, i.id))),
+        ('removal_requests', sorted(directory.removal_requests, key=lambda r: (r.organization, r.created, r.id))),
     )
     handle.write(b'{\n')
-    for number, (name, keys, records) in enumerate(sections):
+    for number, (name, records) in enumerate(sections):
         handle.write(b'  "%s": [' % name.encode())
         for i, record in enumerate(records):
-            entry = {key: getattr(record, key) for key in keys if getattr(record, key) is not None}
-            handle.write(b'%s\n    %s' % (b',' if i else b'', orjson.dumps(entry)))
+            handle.write(b'%s\n    %s' % (b',' if i else b'', orjson.dumps(entries.exported(name, record))))
         handle.write(b'\n  ]%s\n' % (b',' if number < len(sections) - 1 else b''))
     handle.write(b'}\n')
 
@@ -141,48 +129,6 @@ def _list(document: dict[str, Any], key: str) -> list[Any]:
     return value
 
 
-def _fields(entry: Any, where: str, required: tuple[str, ...], optional: tuple[str, ...]) -> dict[str, str | None]:
-    if not isinstance(entry, dict):
-        raise InvalidDirectory(f'{where}: must be an object')
-    if not entry.keys() <= {*required, *optional}:
-        unknown = set(entry) - set(required) - set(optional)
-        raise InvalidDirectory(f'{where}: unknown field(s) {", ".join(sorted(unknown))}')
-    values: dict[str, str | None] = {}
-    for key in (*required, *optional):
-        value = entry.get(key)
-        if value is None and key in optional:
-            values[key] = None
-            continue
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidDirectory(f'{where}: "{key}" must be a non-empty text' if key in required
-                                   else f'{where}: "{key}" must be a text when given')
-        if len(value) > MAX_TEXT or _CONTROL.search(value):
-            raise InvalidDirectory(f'{where}: "{key}" is longer than {MAX_TEXT} characters or has control characters')
-        values[key] = value.strip()
-    return values
-
-
-def _organization(entry: Any, where: str) -> Organization:
-    values = _fields(entry, where, ('id', 'name', 'domain'), ('privacy_url', 'contact'))
-    if values['privacy_url'] and not values['privacy_url'].startswith(('https://', 'http://')):
-        raise InvalidDirectory(f'{where}: "privacy_url" must be an http(s) address')
-    return Organization(**values)  # type: ignore[arg-type]
-
-
-def _person(entry: Any, where: str) -> Person:
-    return Person(**_fields(entry, where, ('subject', 'name', 'home'), ('email',)))  # type: ignore[arg-type]
-
-
-def _membership(entry: Any, where: str) -> Membership:
-    values = _fields(entry, where, ('subject', 'organization'), ('joined',))
-    if values['joined'] is not None:
-        try:
-            date.fromisoformat(values['joined'])
-        except ValueError:
-            raise InvalidDirectory(f'{where}: "joined" must be an ISO date like 2025-01-31') from None
-    return Membership(**values)  # type: ignore[arg-type]
-
-
 def _check_unique(records: tuple[Any, ...], name: str, key: Any, label: str) -> None:
     seen: dict[Any, int] = {}
     for i, record in enumerate(records):
@@ -190,3 +136,45 @@ def _check_unique(records: tuple[Any, ...], name: str, key: Any, label: str) -> 
         if k in seen:
             raise InvalidDirectory(f'{name}[{i}]: same {label} as {name}[{seen[k]}]')
         seen[k] = i
+
+
+def _check_references(directory: Directory, *, known_organizations: Container[str],
+                      known_people: Container[str]) -> None:
+    """Every id an entry names is in the file or already in the directory."""
+    file_orgs = {o.id for o in directory.organizations}
+    homes = {p.subject: p.home for p in directory.people}
+    for i, person in enumerate(directory.people):
+        if person.home not in file_orgs and person.home not in known_organizations:
+            raise InvalidDirectory(f'people[{i}] (subject {person.subject!r}): home {person.home!r} '
+                                   f'is not an organization in the file or the directory')
+    for i, membership in enumerate(directory.memberships):
+        where = f'memberships[{i}] (subject {membership.subject!r})'
+        if membership.subject not in homes and membership.subject not in known_people:
+            raise InvalidDirectory(f'{where}: subject is not a person in the file or the directory')
+        if membership.organization not in file_orgs and membership.organization not in known_organizations:
+            raise InvalidDirectory(f'{where}: organization {membership.organization!r} is not an organization '
+                                   f'in the file or the directory')
+        if homes.get(membership.subject) == membership.organization:
+            raise InvalidDirectory(f'{where}: {membership.organization!r} is this person\'s home organization; '
+                                   f'memberships list only other organizations')
+    _check_lifecycle_references(
+        directory, is_person=lambda subject: subject in homes or subject in known_people,
+        is_organization=lambda org_id: org_id in file_orgs or org_id in known_organizations)
+
+
+def _check_lifecycle_references(directory: Directory, *, is_person: Callable[[str], bool],
+                                is_organization: Callable[[str], bool]) -> None:
+    """Administrators are people; invitations and removal requests name known organizations and people."""
+    for i, org in enumerate(directory.organizations):
+        for admin in org.admins:
+            if not is_person(admin):
+                raise InvalidDirectory(f'organizations[{i}] (id {org.id!r}): admin {admin!r} is not a person in the '
+                                       f'file or the directory')
+    for section, records in (('invitations', directory.invitations), ('removal_requests', directory.removal_requests)):
+        for i, record in enumerate(records):
+            if not is_organization(record.organization):
+                raise InvalidDirectory(f'{section}[{i}] (id {record.id!r}): organization {record.organization!r} '
+                                       f'is not an organization in the file or the directory')
+            if isinstance(record, RemovalRequest) and not is_person(record.subject):
+                raise InvalidDirectory(f'{section}[{i}] (id {record.id!r}): subject is not a person in the file or '
+                                       f'the directory')

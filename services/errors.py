@@ -75,3 +75,21 @@ class SearchTooLong(PortalError):
     """A search text longer than any organization's name, domain or ID could be; nothing was searched."""
 
     message_key = 'error.search_too_long'
+
+
+class MembershipDisabled(PortalError):
+    """The organization disabled this membership: the person still sees it but cannot leave on their own."""
+
+    message_key = 'error.membership_disabled'
+
+
+class NotAMember(PortalError):
+    """An operator's command named a membership that is not stored (never existed, or purged)."""
+
+    message_key = 'error.not_a_member'
+
+
+class CannotReinstate(PortalError):
+    """Only a left membership still within its retention period can be restored."""
+
+    message_key = 'error.cannot_reinstate'

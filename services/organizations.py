@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from data.errors import MembershipNotFound, StoreError
-from data.records import AuditEntry, Organization
-from data.repository import DirectoryRepository
+from data.errors import StoreError
+from data.records import ACTIVE, DISABLED, LEFT, AuditEntry, Changes, Organization
+from data.repository import DirectoryReader, DirectoryRepository
 from services.clock import Clock, utc_now
 from services.errors import (
     AlreadyLeft,
     CannotLeaveHomeOrganization,
+    MembershipDisabled,
     SearchTooLong,
     StoreUnavailable,
     UnknownOrganization,
@@ -20,7 +21,7 @@ from services.errors import (
 from services.events import MembershipEvents
 from services.rate_limit import RateLimiter
 
-__all__ = ['GuestOrganization', 'Organization', 'OrganizationService', 'OrganizationsView']
+__all__ = ['ACTIVE', 'DISABLED', 'GuestOrganization', 'Organization', 'OrganizationService', 'OrganizationsView']
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ MAX_SEARCH_LENGTH = 200
 class GuestOrganization:
     organization: Organization
     joined: str | None
+    state: str = ACTIVE  # or disabled: shown, but not to be left by the person
 
 
 @dataclass(kw_only=True, slots=True, frozen=True)
@@ -70,12 +72,12 @@ class OrganizationService:
         home = self._repository.organization(person.home) or Organization(id=person.home, name=person.home)
         others = []
         for membership in self._repository.memberships_of(subject):
-            if membership.organization == person.home:
+            if membership.organization == person.home or membership.state == LEFT:
                 continue
             org = self._repository.organization(membership.organization)
             others.append(GuestOrganization(organization=org or Organization(id=membership.organization,
                                                                                name=membership.organization),
-                                            joined=membership.joined))
+                                            joined=membership.joined, state=membership.state))
         total = len(others)
         words = search.casefold().split()
         if words:
@@ -102,19 +104,28 @@ class OrganizationService:
         if org_id == person.home:
             log.warning('refused: %r tried to leave their home organization %r', subject, org_id)
             raise CannotLeaveHomeOrganization(org_id)
-        org = self._repository.organization(org_id)
-        audit = AuditEntry(at=self._clock().isoformat(timespec='seconds'), actor=subject, action='leave',
-                           organization=org_id)
+        at = self._clock().isoformat(timespec='seconds')
+
+        def leave_now(reader: DirectoryReader) -> Changes:
+            membership = reader.membership(subject, org_id)
+            if membership is None or membership.state == LEFT:
+                org = reader.organization(org_id)
+                if membership is None and org is None:
+                    raise UnknownOrganization(org_id)
+                raise AlreadyLeft(org_id, organization=org.name if org else org_id)
+            if membership.state == DISABLED:
+                raise MembershipDisabled(org_id)
+            return Changes(put=(replace(membership, state=LEFT, left_at=at),),
+                           audit=(AuditEntry(at=at, actor=subject, action='leave', organization=org_id,
+                                             subject=subject),))
+
         try:
-            self._repository.remove_membership(subject, org_id, audit)
-        except MembershipNotFound:
-            if org is None:
-                raise UnknownOrganization(org_id) from None
-            raise AlreadyLeft(org_id, organization=org.name) from None
+            topics = self._repository.transact(leave_now)
         except StoreError as error:
             log.error('leave of %r by %r not stored: %s', org_id, subject, error)
             raise StoreUnavailable(str(error)) from None
-        self._events.publish({subject})
+        self._events.publish(topics)
+        org = self._repository.organization(org_id)
         return org or Organization(id=org_id, name=org_id)
 
 

@@ -9,6 +9,7 @@ from data.tinydb_store import TinyDirectoryStore
 from services.directory_admin import DirectoryAdmin
 from services.events import MembershipEvents
 from services.identity import IdentityService
+from services.membership_admin import MembershipAdmin
 from services.organizations import OrganizationService
 from services.rate_limit import RateLimiter
 from services.sessions import SessionStore
@@ -22,6 +23,7 @@ class Services:
     organizations: OrganizationService
     admin: DirectoryAdmin
     identity: IdentityService
+    memberships: MembershipAdmin
     sessions: SessionStore
     sign_in_limit: RateLimiter
 
@@ -34,6 +36,7 @@ def build_services(settings: Settings) -> Services:
                     organizations=OrganizationService(store, events, limiter=leave_limit),
                     admin=DirectoryAdmin(store, events),
                     identity=IdentityService(store, home_org_claim=settings.home_org_claim),
+                    memberships=MembershipAdmin(store, events, retention=timedelta(days=settings.retention_days)),
                     sessions=SessionStore(idle_timeout=timedelta(minutes=settings.session_idle_minutes),
                                           absolute_lifetime=timedelta(hours=settings.session_max_hours)),
                     sign_in_limit=RateLimiter(limit=settings.rate_limit_sign_ins, window_seconds=60))

@@ -23,12 +23,13 @@ from ui.open_page import OpenPage
 class LeaveFlow:
     organizations: OrganizationService
     sessions: SessionStore
+    retention_days: int  # told in the dialog: how long the organization can still restore a leave
 
     async def confirm(self, page: OpenPage, organization: Organization) -> bool:
         """Ask in the page's one leave dialog; True only when the person pressed Leave."""
         with page.client:  # the dialog belongs to the page, not to the card: it outlives the card's removal
             if page.leave_dialog is None:
-                page.leave_dialog = LeaveDialog(page.t)
+                page.leave_dialog = LeaveDialog(page.t, retention_days=self.retention_days)
             return await page.leave_dialog.ask(organization)
 
     async def leave(self, page: OpenPage, organization: Organization) -> bool:

@@ -18,8 +18,9 @@ from ui.open_page import OpenPage
 from ui.web_session import SESSION_ID, signed_in_visit
 
 
-def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents) -> None:
-    flow = LeaveFlow(organizations=organizations, sessions=sessions)  # one for every open page
+def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents, *,
+             retention_days: int) -> None:
+    flow = LeaveFlow(organizations=organizations, sessions=sessions, retention_days=retention_days)  # one for all
 
     @ui.page('/organizations')
     def organizations_page(request: Request) -> RedirectResponse | None:

@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from services.demo_directory import ACCOUNTS, DIRECTORY
 from services.demo_provider import DemoProvider, DemoProviderConfig
 from services.outside_changes import watch_outside_changes
+from services.retention import purge_daily
 from services.settings import Settings, demo_storage_secret
 from services.sign_in import RelyingParty, RelyingPartyConfig
 from services.wiring import Services
@@ -41,11 +42,14 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
     auth_routes.register(app, relying_party, services.sessions, public_url=settings.public_url,
                          limiter=services.sign_in_limit)
     overview_page.register(services.organizations, services.sessions, services.events)
-    organizations_page.register(services.organizations, services.sessions, services.events)
+    organizations_page.register(services.organizations, services.sessions, services.events,
+                                retention_days=settings.retention_days)
     notice_pages.register()
     app.on_startup(lambda: background_tasks.create(
         watch_outside_changes(services.store, services.events, run_blocking=run.io_bound),
         name='watch outside changes'))
+    app.on_startup(lambda: background_tasks.create(purge_daily(services.memberships, run_blocking=run.io_bound),
+                                                   name='purge past retention'))
     secret = demo_storage_secret(settings.data_dir) if settings.demo_provider else settings.storage_secret
     return {'storage_secret': secret,
             'session_middleware_kwargs': {'https_only': settings.https, 'same_site': 'lax', 'path': '/',

@@ -14,6 +14,7 @@ from data.records import AuditEntry, Directory, Membership, Organization, Person
 from data.restore import restore_store
 from data.tinydb_store import TinyDirectoryStore
 from main import main
+from tests.data.removal import remove_membership
 from tests.data.store_files import store_bytes
 
 ORGS = tuple(Organization(id=f'org-{i}', name=f'Org {i}', domain=f'{i}.example') for i in range(5))
@@ -24,7 +25,7 @@ AUDIT = AuditEntry(at='2026-01-01T00:00:00+00:00', actor='test', action='import'
 
 
 def leave(store: TinyDirectoryStore, subject: str, org: str) -> None:
-    store.remove_membership(subject, org, AuditEntry(at='2026-01-02', actor=subject, action='leave', organization=org))
+    remove_membership(store, subject, org, AuditEntry(at='2026-01-02', actor=subject, action='leave', organization=org))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import data.store_state
 from data.journal import encode_line
 from data.records import AuditEntry, Directory, Membership, Organization, Person
 from data.tinydb_store import TinyDirectoryStore
+from tests.data.removal import remove_membership
 from tests.data.store_files import store_bytes
 
 ORGS = tuple(Organization(id=f'org-{i}', name=f'Org {i}', domain=f'{i}.example') for i in range(4))
@@ -98,7 +99,7 @@ def test_processes_follow_a_rotated_journal(store_path: Path, monkeypatch: pytes
     first_journal = journal_of(store_path).stat().st_ino
     assert follower.refresh() == {f'sub-{n}' for n in range(40)}
     for n in range(10):
-        writer.remove_membership(f'sub-{n}', 'org-1', AuditEntry(at='t', actor=f'sub-{n}', action='leave'))
+        remove_membership(writer, f'sub-{n}', 'org-1', AuditEntry(at='t', actor=f'sub-{n}', action='leave'))
     assert journal_of(store_path).stat().st_ino != first_journal
     assert follower.refresh() == {f'sub-{n}' for n in range(10)}
     assert follower.counts().memberships == 30

@@ -11,6 +11,7 @@ from data.errors import StoreCorrupt
 from data.layout import data_root
 from data.records import AuditEntry, Membership
 from data.tinydb_store import TinyDirectoryStore
+from tests.data.removal import remove_membership
 from tests.data.store_files import store_bytes
 
 SINGLE_FILE = {
@@ -35,12 +36,12 @@ def test_a_single_file_store_is_converted_and_keeps_everything(store_path: Path)
     original = write_single_file(store_path, SINGLE_FILE)
     store = TinyDirectoryStore(store_path)
     assert store.memberships_of('sub-1') == [Membership(subject='sub-1', organization='org-b', joined='2024-01-02')]
-    assert store.organization('org-b').contact == 'b@b'
+    assert store.organization('org-b').privacy_contact == 'b@b'
     assert [(e.actor, e.action) for e in store.audit_entries()] == [('admin', 'import'), ('sub-1', 'leave')]
     assert 'store' in json.loads(store_path.read_text())
     kept = list(store_path.parent.glob('directory.json.single-file-*'))
     assert [p.read_bytes() for p in kept] == [original]
-    store.remove_membership('sub-1', 'org-b', AuditEntry(at='2026', actor='sub-1', action='leave'))
+    remove_membership(store, 'sub-1', 'org-b', AuditEntry(at='2026', actor='sub-1', action='leave'))
     reopened = TinyDirectoryStore(store_path)
     assert reopened.memberships_of('sub-1') == []
     assert [e.at for e in reopened.audit_entries()] == ['2025-01-01', '2025-01-02', '2026']

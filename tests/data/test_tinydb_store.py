@@ -12,6 +12,7 @@ import pytest
 from data.errors import MembershipNotFound, StoreBusy, StoreError
 from data.records import AuditEntry, Directory, Membership, Organization, Person
 from data.tinydb_store import TinyDirectoryStore, file_lock
+from tests.data.removal import remove_membership
 from tests.data.store_files import shard_files, store_bytes
 
 ORG = Organization(id='org-a', name='Org A', domain='a.example')
@@ -25,7 +26,7 @@ def small_directory(*memberships: Membership) -> Directory:
 
 
 def leave(store: TinyDirectoryStore, subject: str, organization: str) -> None:
-    store.remove_membership(subject, organization, AuditEntry(at='2026-01-02T00:00:00+00:00', actor=subject,
+    remove_membership(store, subject, organization, AuditEntry(at='2026-01-02T00:00:00+00:00', actor=subject,
                                                               action='leave', organization=organization))
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from data.errors import MembershipNotFound
 from data.records import AuditEntry, Directory, Membership, Organization, Person
 from data.tinydb_store import TinyDirectoryStore
+from tests.data.removal import remove_membership
 
 SEED_ORGS = tuple(Organization(id=f'seed-{i}', name=f'Seed {i}', domain=f'seed{i}.example') for i in range(6))
 
@@ -27,7 +28,7 @@ def seed_directory(people: int, per_person: int) -> Directory:
 
 
 def leave(store: TinyDirectoryStore, subject: str, org: str) -> None:
-    store.remove_membership(subject, org, AuditEntry(at='2026-01-01', actor=subject, action='leave', organization=org))
+    remove_membership(store, subject, org, AuditEntry(at='2026-01-01', actor=subject, action='leave', organization=org))
 
 
 def import_one(store: TinyDirectoryStore, token: str, subjects: list[str]) -> None:

@@ -43,7 +43,7 @@ async def test_forged_leave_requests_are_refused_with_a_plain_message(user: User
     DirectoryAdmin(store, events).seed_if_empty(DIRECTORY)
     sessions = SessionStore()
     session = sessions.start(SignedInPerson(issuer='https://issuer.test', subject=MEGAN, name='Megan Bowen'))
-    flow = LeaveFlow(organizations=OrganizationService(store, events), sessions=sessions)
+    flow = LeaveFlow(organizations=OrganizationService(store, events), sessions=sessions, retention_days=30)
     await sign_in(user, MEGAN)
     await user.open('/organizations')  # a real open page, for the flow's notifications
     page = OpenPage(t=Translator('en'), session_id=session.id, subject=MEGAN, address='127.0.0.1', client=user.client)

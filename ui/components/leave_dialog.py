@@ -14,8 +14,9 @@ from ui.i18n import Translator
 
 
 class LeaveDialog:
-    def __init__(self, t: Translator) -> None:
+    def __init__(self, t: Translator, *, retention_days: int) -> None:
         self._t = t
+        self._retention_days = retention_days
         with ui.dialog() as self._dialog, ui.card().classes('portal-dialog'):
             self._title = heading('', 2).classes('text-h6')
             self._body = ui.label()
@@ -34,7 +35,8 @@ class LeaveDialog:
         t, name = self._t, organization.name
         self._title.set_text(t('leave.title', name=name))
         self._body.set_text(t('leave.body', name=name))
-        self._warning.set_text(t('leave.irreversible', name=name))
+        self._warning.set_text(f"{t('leave.irreversible', name=name)} "
+                               f"{t('leave.retention', name=name, days=self._retention_days)}")
         self._confirm.props['aria-label'] = t('leave.confirm_named', name=name)
         self._confirm.update()
         return await self._dialog is True

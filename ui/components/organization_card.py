@@ -14,7 +14,7 @@ from html import escape
 
 from nicegui import ui
 
-from services.organizations import GuestOrganization, Organization
+from services.organizations import ACTIVE, DISABLED, GuestOrganization, Organization
 from ui.i18n import Translator, format_date
 
 LeaveHandler = Callable[[Organization], object]
@@ -37,6 +37,7 @@ class OrganizationCard:
                                         on_click=lambda: on_leave(self._guest.organization)) \
                     .props('outline no-caps color=negative').classes('portal-leave').mark('leave-button')
                 self._leave.props['aria-label'] = t('org.leave_named', name=self._guest.organization.name)
+                self._leave.visible = self._guest.state == ACTIVE
 
     def show(self, item: Organization | GuestOrganization) -> None:
         """Show a newer version of the same organization, in place."""
@@ -44,6 +45,7 @@ class OrganizationCard:
         self._summary.set_content(card_html(self._t, self._guest, home=self._leave is None))
         if self._leave is not None:
             self._leave.props['aria-label'] = self._t('org.leave_named', name=self._guest.organization.name)
+            self._leave.visible = self._guest.state == ACTIVE  # a disabled membership is not the person's to leave
             self._leave.update()
 
 
@@ -61,10 +63,11 @@ def card_html(t: Translator, guest: GuestOrganization, *, home: bool) -> str:
     if org.privacy_url and org.privacy_url.startswith(('https://', 'http://')):
         facts.append(_fact(t('org.privacy'), f'<a href="{_attr(org.privacy_url)}" target="_blank" '
                                              f'rel="noopener noreferrer">{_text(t("org.privacy_link"))}</a>'))
-    if org.contact:
-        facts.append(_fact(t('org.contact'), _contact(org.contact)))
-    note = (f'<p class="portal-note">{_icon("lock")}<span>{_text(t("org.home_explanation"))}</span></p>'
-            if home else '')
+    if org.privacy_contact:
+        facts.append(_fact(t('org.privacy_contact'), _contact(org.privacy_contact)))
+    explanation = 'org.home_explanation' if home else 'org.disabled_explanation' if guest.state == DISABLED else ''
+    note = (f'<p class="portal-note">{_icon("lock")}<span>{_text(t(explanation))}</span></p>'
+            if explanation else '')
     return (f'<div class="portal-org-head">{_icon("domain" if home else "business", "portal-org-icon")}'
             f'<div><h3 class="portal-org-name">{_text(org.name)}</h3>{domain}</div></div>'
             f'<dl class="portal-facts">{"".join(facts)}</dl>{note}')

@@ -1,0 +1,101 @@
+"""Invitations, removal requests and membership states survive reopening, backup and restore, and another process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from data.errors import StoreCorrupt
+from data.records import (
+    LEFT,
+    AuditEntry,
+    Changes,
+    Directory,
+    Invitation,
+    Membership,
+    Organization,
+    Person,
+    RemovalRequest,
+)
+from data.repository import DirectoryReader
+from data.restore import restore_store
+from data.tinydb_store import TinyDirectoryStore
+
+HOME = Organization(id='org-home', name='Home', domain='home.example', privacy_contact='privacy@home.example')
+GUEST = Organization(id='org-guest', name='Guest', domain='guest.example', leave_policy='by_request',
+                     admins=('sub-admin',))
+ANN = Person(subject='sub-ann', name='Ann', home=HOME.id, email='ann@home.example')
+ADMIN = Person(subject='sub-admin', name='Admin', home=GUEST.id)
+INVITATION = Invitation(id='inv-1', organization=GUEST.id, email='bob@else.example', invited_by='sub-admin',
+                        created='2026-03-01T09:00:00+00:00', expires='2026-03-15T09:00:00+00:00', token_hash='ab' * 32)
+REQUEST = RemovalRequest(id='req-1', subject=ANN.subject, organization=GUEST.id, created='2026-03-02T10:00:00+00:00',
+                         message='Please remove me.\nThanks')
+
+
+@pytest.fixture
+def lifecycle(store_path: Path) -> TinyDirectoryStore:
+    store = TinyDirectoryStore(store_path)
+    store.merge_directory(Directory(organizations=(HOME, GUEST), people=(ANN, ADMIN), memberships=(
+        Membership(subject=ANN.subject, organization=GUEST.id, joined='2025-01-01'),)),
+        AuditEntry(at='2026-03-01T08:00:00+00:00', actor='test', action='import'))
+
+    def invite_and_request(reader: DirectoryReader) -> Changes:
+        left = Membership(subject=ANN.subject, organization=GUEST.id, joined='2025-01-01', state=LEFT,
+                          left_at='2026-03-03T00:00:00+00:00')
+        return Changes(put=(INVITATION, REQUEST, left), audit=(
+            AuditEntry(at='2026-03-03T00:00:00+00:00', actor=ANN.subject, action='leave', organization=GUEST.id,
+                       subject=ANN.subject),))
+
+    assert store.transact(invite_and_request) == {ANN.subject, 'email:bob@else.example'}
+    return store
+
+
+def everything(store: TinyDirectoryStore) -> tuple:
+    directory = store.export_directory()
+    return (set(directory.organizations), set(directory.people), set(directory.memberships),
+            set(directory.invitations), set(directory.removal_requests))
+
+
+def test_reopened_store_has_every_record_and_finds_an_invitation_by_its_secret(lifecycle: TinyDirectoryStore,
+                                                                              store_path: Path) -> None:
+    reopened = TinyDirectoryStore(store_path)
+    assert everything(reopened) == everything(lifecycle)
+    assert reopened.organization(GUEST.id) == GUEST
+    assert reopened.invitation_by_token('ab' * 32) == INVITATION
+    assert reopened.removal_requests_of(ANN.subject) == [REQUEST]
+    assert reopened.membership(ANN.subject, GUEST.id).state == LEFT
+    assert [e.action for e in reopened.activity_of(ANN.subject)] == ['leave']
+
+
+def test_another_process_sees_the_changes_on_refresh(lifecycle: TinyDirectoryStore, store_path: Path) -> None:
+    follower = TinyDirectoryStore(store_path)
+
+    def decline(reader: DirectoryReader) -> Changes:
+        request = reader.removal_requests_of(ANN.subject)[0]
+        return Changes(put=(RemovalRequest(id=request.id, subject=request.subject, organization=request.organization,
+                                           created=request.created, message=request.message, state='declined',
+                                           answer='Not yet', answered_at='2026-03-04T00:00:00+00:00'),))
+
+    lifecycle.transact(decline)
+    assert follower.refresh() == {ANN.subject}
+    assert follower.removal_requests_of(ANN.subject)[0].answer == 'Not yet'
+
+
+def test_backup_and_restore_keep_every_record_and_the_person_s_activity(lifecycle: TinyDirectoryStore,
+                                                                       tmp_path: Path) -> None:
+    backup = tmp_path / 'backup.json'
+    lifecycle.backup(backup)
+    target = tmp_path / 'restored' / 'directory.json'
+    restore_store(target, backup)
+    restored = TinyDirectoryStore(target)
+    assert everything(restored) == everything(lifecycle)
+    assert [e.action for e in restored.activity_of(ANN.subject)] == ['leave']
+
+
+def test_a_hand_edited_state_is_refused_on_open(lifecycle: TinyDirectoryStore, store_path: Path) -> None:
+    shard = next(p for p in store_path.parent.rglob('people/*.json') if 'removal_requests' in p.read_text())
+    shard.write_text(shard.read_text().replace('"state":"open"', '"state":"maybe"').replace(
+        '"state": "open"', '"state": "maybe"'))
+    with pytest.raises(StoreCorrupt, match=r'removal_requests document .* state'):
+        TinyDirectoryStore(store_path)
