@@ -1,5 +1,6 @@
 """myprofile-portal: composition root and command line (serve, import, export, backup, restore, and the
-membership commands: reinstate, disable, enable, purge)."""
+membership commands: invite, revoke-invitation, reinstate, disable, enable, purge, removal-requests,
+complete-removal, decline-removal)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,19 @@ def main(argv: list[str]) -> int:
         membership.add_argument('org_id', help='the organization ID')
     commands.add_parser('purge', help='remove for good the left memberships past their retention period '
                                       '(the running app also does this once a day)')
+    invite = commands.add_parser('invite', help='invite an e-mail address to an organization; prints the link last')
+    invite.add_argument('org_id')
+    invite.add_argument('email')
+    invite.add_argument('--days', type=int, help='how long the link can be used (default MYPROFILE_INVITATION_DAYS)')
+    revoke = commands.add_parser('revoke-invitation', help="withdraw an address's pending invitation")
+    revoke.add_argument('org_id')
+    revoke.add_argument('email')
+    commands.add_parser('removal-requests', help="list the open removal requests, oldest first")
+    commands.add_parser('complete-removal', help='remove the person, as the request asks (kept for retention)') \
+        .add_argument('request_id')
+    decline = commands.add_parser('decline-removal', help='decline a removal request with an answer the person reads')
+    decline.add_argument('request_id')
+    decline.add_argument('--answer', required=True, help='why (at most 500 characters)')
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -45,9 +59,8 @@ def main(argv: list[str]) -> int:
             ADMIN_COMMANDS[args.command](settings, args.file)
         elif args.command in MEMBERSHIP_COMMANDS:
             membership_command(settings, args.command, args.subject, args.org_id)
-        elif args.command == 'purge':
-            removed = build_services(settings).memberships.purge()
-            print(f'Purged {removed} left membership(s) past the retention period of {settings.retention_days} days.')
+        elif args.command in LIFECYCLE_COMMANDS:
+            LIFECYCLE_COMMANDS[args.command](settings, args)
         else:
             serve(settings)
     except (SettingsError, StoreError) as error:
@@ -98,6 +111,50 @@ def membership_command(settings: Settings, command: str, subject: str, org_id: s
     print(f'{command.capitalize()}d: {subject} in {org_id} is now {membership.state}. '
           f'Open pages show it within a second.')
 
+
+def purge_command(settings: Settings, args: argparse.Namespace) -> None:
+    removed = build_services(settings).memberships.purge()
+    print(f'Purged {removed} left membership(s) past the retention period of {settings.retention_days} days.')
+
+
+def removal_requests_command(settings: Settings, args: argparse.Namespace) -> None:
+    services = build_services(settings)
+    requests = services.removals.open_requests()
+    for request in requests:
+        org = services.store.organization(request.organization)
+        message = f' "{request.message}"' if request.message else ''
+        print(f'{request.id}  {request.created}  {request.subject} asks {org.name if org else request.organization} '
+              f'({request.organization}){message}')
+    print(f'{len(requests)} open removal request(s).')
+
+
+def complete_removal_command(settings: Settings, args: argparse.Namespace) -> None:
+    done = build_services(settings).removals.complete(args.request_id, actor='operator')
+    print(f'Completed: {done.subject} is no longer a member of {done.organization} (kept for '
+          f'{settings.retention_days} days, during which `reinstate` can undo it).')
+
+
+def decline_removal_command(settings: Settings, args: argparse.Namespace) -> None:
+    declined = build_services(settings).removals.decline(args.request_id, args.answer, actor='operator')
+    print(f'Declined: {declined.subject} stays a member of {declined.organization} and sees your answer.')
+
+
+def invite_command(settings: Settings, args: argparse.Namespace) -> None:
+    issued = build_services(settings).invitations.invite(args.org_id, args.email, invited_by='operator',
+                                                         days=args.days)
+    print(f'Invited {issued.invitation.email} to {issued.invitation.organization} until {issued.invitation.expires}. '
+          f'Send them this link (it works once and is not shown again):')
+    print(issued.link)
+
+
+def revoke_invitation_command(settings: Settings, args: argparse.Namespace) -> None:
+    revoked = build_services(settings).invitations.revoke(args.org_id, args.email, actor='operator')
+    print(f'Withdrew the invitation of {revoked.email} to {revoked.organization}; its link no longer works.')
+
+
+LIFECYCLE_COMMANDS = {'invite': invite_command, 'revoke-invitation': revoke_invitation_command,
+                    'purge': purge_command, 'removal-requests': removal_requests_command,
+                    'complete-removal': complete_removal_command, 'decline-removal': decline_removal_command}
 
 ADMIN_COMMANDS = {'import': import_command, 'export': export_command, 'backup': backup_command,
                   'restore': restore_command}

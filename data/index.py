@@ -164,6 +164,14 @@ class DirectoryIndex:
             subject = _intern(doc['subject'])
             self._put_membership(subject, doc['organization'], doc.get('joined'), doc.get('state'), doc.get('left_at'))
             subjects.add(subject)
+        self._apply_lifecycle(tables, subjects, org_ids)
+        return subjects, org_ids
+
+    def _apply_lifecycle(self, tables: TableChanges, subjects: set[str], org_ids: set[str]) -> None:
+        """Invitations, removal requests and audit records; `subjects` gains the live-event topics they touch."""
+        for doc in tables.get('audit', {}).get('put', []):  # a person's activity is part of what they see
+            if doc.get('subject'):
+                subjects.add(doc['subject'])
         invitations = tables.get('invitations', {})
         for (invitation_id,) in invitations.get('del', []):
             old = self.invitations.pop(invitation_id, None)
@@ -184,7 +192,6 @@ class DirectoryIndex:
             request = RemovalRequest(**doc)
             self.removal_requests[request.id] = request
             subjects.add(request.subject)
-        return subjects, org_ids
 
     def _put_invitation(self, invitation: Invitation) -> None:
         old = self.invitations.get(invitation.id)

@@ -117,6 +117,10 @@ class TinyDirectoryStore:
         with self._lock:
             return [i for i in self._state.index.invitations.values() if i.email in emails]
 
+    def pending_invitations(self) -> list[Invitation]:
+        with self._lock:
+            return [i for i in self._state.index.invitations.values() if i.state == 'pending']
+
     def invitations_of(self, org_id: str) -> list[Invitation]:
         with self._lock:
             return [i for i in self._state.index.invitations.values() if i.organization == org_id]
@@ -125,9 +129,14 @@ class TinyDirectoryStore:
         with self._lock:
             return [r for r in self._state.index.removal_requests.values() if r.subject == subject]
 
-    def removal_requests_to(self, org_id: str) -> list[RemovalRequest]:
+    def removal_requests_to(self, org_id: str | None) -> list[RemovalRequest]:
+        """The requests to one organization, or to all of them (`None`)."""
         with self._lock:
-            return [r for r in self._state.index.removal_requests.values() if r.organization == org_id]
+            return [r for r in self._state.index.removal_requests.values() if org_id in (None, r.organization)]
+
+    def removal_request(self, request_id: str) -> RemovalRequest | None:
+        with self._lock:
+            return self._state.index.removal_requests.get(request_id)
 
     def counts(self) -> StoreCounts:
         with self._lock:
@@ -153,10 +162,10 @@ class TinyDirectoryStore:
             name = self._state.layout.person_file(subject)
             path = self._state.layout.path(name)
             docs = (read_tables(path) or {}).get('audit', {}) if path.exists() else {}
-            found = sorted((audit_seq(doc, path, doc_id), doc_id) for doc_id, doc in docs.items()
+            found = sorted((audit_seq(doc, path, doc_id), int(doc_id), doc_id) for doc_id, doc in docs.items()
                            if doc.get('subject') == subject or (doc.get('subject') is None and
                                                                 doc.get('actor') == subject))
-            return [audit_from_doc(docs[doc_id], path, doc_id) for _, doc_id in found]
+            return [audit_from_doc(docs[doc_id], path, doc_id) for _, _, doc_id in found]
 
     # --- writes (each one atomic and durable) ---
 
@@ -276,7 +285,7 @@ class TinyDirectoryStore:
             path = layout.path(name)
             for doc_id, doc in (read_tables(path) or {}).get('audit', {}).items():
                 found.append((audit_seq(doc, path, doc_id), doc, path, doc_id))
-        return sorted(found, key=lambda entry: entry[0])
+        return sorted(found, key=lambda entry: (entry[0], int(entry[3])))  # within one commit: insertion order
 
 
 def _membership(state: tuple[str, str | None], subject: str, org_id: str, joined: str | None) -> Membership:

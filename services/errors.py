@@ -93,3 +93,75 @@ class CannotReinstate(PortalError):
     """Only a left membership still within its retention period can be restored."""
 
     message_key = 'error.cannot_reinstate'
+
+
+class LeaveByRequestOnly(PortalError):
+    """The organization lets guests leave only by asking it (its leave policy)."""
+
+    message_key = 'error.leave_by_request'
+
+
+class NoPrivacyInformation(PortalError):
+    """The organization has not published both a privacy statement and a privacy contact."""
+
+    message_key = 'error.leave_no_privacy'
+
+
+class RemovalNotNeeded(PortalError):
+    """The person can leave this organization on their own; a request would only wait for nobody."""
+
+    message_key = 'error.removal_not_needed'
+
+
+class RemovalAlreadyRequested(PortalError):
+    message_key = 'error.removal_already_requested'
+
+
+class InvalidMessage(PortalError):
+    """A removal request's message is too long (500 characters) or holds control characters."""
+
+    message_key = 'error.invalid_message'
+
+
+class UnknownRemovalRequest(PortalError):
+    message_key = 'error.unknown_removal_request'
+
+
+class InvalidEmail(PortalError):
+    message_key = 'error.invalid_email'
+
+
+class AlreadyInvited(PortalError):
+    """A pending, unexpired invitation to the same address and organization exists: it is reported, not repeated."""
+
+    message_key = 'error.already_invited'
+
+
+class AlreadyMember(PortalError):
+    message_key = 'error.already_member'
+
+
+class UnknownInvitation(PortalError):
+    """No invitation has this link or id (never issued, or mistyped)."""
+
+    message_key = 'error.invitation_unknown'
+
+
+class InvitationExpired(PortalError):
+    message_key = 'error.invitation_expired'
+
+
+class InvitationRevoked(PortalError):
+    message_key = 'error.invitation_revoked'
+
+
+class InvitationUsed(PortalError):
+    """The invitation was accepted or declined already: a link works once."""
+
+    message_key = 'error.invitation_used'
+
+
+class InvitationForAnotherAddress(PortalError):
+    """The invitation was sent to an address that is not the signed-in person's."""
+
+    message_key = 'error.invitation_other_address'

@@ -6,20 +6,21 @@ import logging
 from dataclasses import dataclass, replace
 
 from data.errors import StoreError
-from data.records import ACTIVE, DISABLED, LEFT, AuditEntry, Changes, Organization
+from data.records import ACTIVE, DISABLED, LEFT, AuditEntry, Changes, Organization, RemovalRequest
 from data.repository import DirectoryReader, DirectoryRepository
 from services.clock import Clock, utc_now
 from services.errors import (
     AlreadyLeft,
     CannotLeaveHomeOrganization,
-    MembershipDisabled,
     SearchTooLong,
     StoreUnavailable,
     UnknownOrganization,
     UnknownPerson,
 )
 from services.events import MembershipEvents
+from services.leave_rules import leave_block, refusal
 from services.rate_limit import RateLimiter
+from services.removal_requests import latest_requests
 
 __all__ = ['ACTIVE', 'DISABLED', 'GuestOrganization', 'Organization', 'OrganizationService', 'OrganizationsView']
 
@@ -33,6 +34,8 @@ class GuestOrganization:
     organization: Organization
     joined: str | None
     state: str = ACTIVE  # or disabled: shown, but not to be left by the person
+    leave_block: str | None = None  # why the person cannot leave on their own (see `leave_rules`), or None
+    removal_request: RemovalRequest | None = None  # the latest one the person sent, while it matters
 
 
 @dataclass(kw_only=True, slots=True, frozen=True)
@@ -70,14 +73,17 @@ class OrganizationService:
         if person is None:
             raise UnknownPerson(subject)
         home = self._repository.organization(person.home) or Organization(id=person.home, name=person.home)
+        requests = latest_requests(self._repository.removal_requests_of(subject))
         others = []
         for membership in self._repository.memberships_of(subject):
             if membership.organization == person.home or membership.state == LEFT:
                 continue
             org = self._repository.organization(membership.organization)
+            block = leave_block(org, membership)
             others.append(GuestOrganization(organization=org or Organization(id=membership.organization,
                                                                                name=membership.organization),
-                                            joined=membership.joined, state=membership.state))
+                                            joined=membership.joined, state=membership.state, leave_block=block,
+                                            removal_request=requests.get(membership.organization) if block else None))
         total = len(others)
         words = search.casefold().split()
         if words:
@@ -113,8 +119,10 @@ class OrganizationService:
                 if membership is None and org is None:
                     raise UnknownOrganization(org_id)
                 raise AlreadyLeft(org_id, organization=org.name if org else org_id)
-            if membership.state == DISABLED:
-                raise MembershipDisabled(org_id)
+            reason = leave_block(reader.organization(org_id), membership)
+            if reason is not None:
+                log.info('refused: %r may not leave %r on their own (%s)', subject, org_id, reason)
+                raise refusal(reason, org_id)
             return Changes(put=(replace(membership, state=LEFT, left_at=at),),
                            audit=(AuditEntry(at=at, actor=subject, action='leave', organization=org_id,
                                              subject=subject),))

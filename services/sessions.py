@@ -17,7 +17,8 @@ class SignedInPerson:
     issuer: str
     subject: str
     name: str
-    email: str | None = None
+    email: str | None = None  # the directory's address (or the token's, for someone the directory lacks)
+    verified_email: str | None = None  # the ID token's address, when the provider says it verified it
 
 
 @dataclass(kw_only=True, slots=True, frozen=True)

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     rate_limit_sign_ins: int = Field(default=10, ge=1)
     rate_limit_leaves: int = Field(default=20, ge=1)
     retention_days: int = Field(default=30, ge=0, le=3650)  # a left membership is kept this long, then purged
+    invitation_days: int = Field(default=14, ge=1, le=365)  # how long an invitation link can be used
 
     @field_validator('public_url', 'oidc_issuer')
     @classmethod

@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from data.tinydb_store import TinyDirectoryStore
+from services.activity import ActivityService
 from services.directory_admin import DirectoryAdmin
 from services.events import MembershipEvents
 from services.identity import IdentityService
+from services.invitations import InvitationService
 from services.membership_admin import MembershipAdmin
 from services.organizations import OrganizationService
 from services.rate_limit import RateLimiter
+from services.removal_requests import RemovalRequestService
 from services.sessions import SessionStore
 from services.settings import Settings
 
@@ -23,7 +26,10 @@ class Services:
     organizations: OrganizationService
     admin: DirectoryAdmin
     identity: IdentityService
+    activity: ActivityService
     memberships: MembershipAdmin
+    removals: RemovalRequestService
+    invitations: InvitationService
     sessions: SessionStore
     sign_in_limit: RateLimiter
 
@@ -35,8 +41,12 @@ def build_services(settings: Settings) -> Services:
     return Services(store=store, events=events,
                     organizations=OrganizationService(store, events, limiter=leave_limit),
                     admin=DirectoryAdmin(store, events),
-                    identity=IdentityService(store, home_org_claim=settings.home_org_claim),
+                    identity=IdentityService(store, home_org_claim=settings.home_org_claim, events=events),
+                    activity=ActivityService(store),
                     memberships=MembershipAdmin(store, events, retention=timedelta(days=settings.retention_days)),
+                    removals=RemovalRequestService(store, events, limiter=leave_limit),
+                    invitations=InvitationService(store, events, public_url=settings.public_url,
+                                                  days=settings.invitation_days),
                     sessions=SessionStore(idle_timeout=timedelta(minutes=settings.session_idle_minutes),
                                           absolute_lifetime=timedelta(hours=settings.session_max_hours)),
                     sign_in_limit=RateLimiter(limit=settings.rate_limit_sign_ins, window_seconds=60))

@@ -15,7 +15,8 @@ from ui.accessible import named
 from ui.i18n import LANGUAGES, Translator
 
 QUASAR_LANGUAGE = {'en': 'en-US', 'nl': 'nl'}
-NAVIGATION = (('/', 'nav.overview', 'person_outline'), ('/organizations', 'nav.organizations', 'corporate_fare'))
+NAVIGATION = (('/', 'nav.overview', 'person_outline'), ('/organizations', 'nav.organizations', 'corporate_fare'),
+              ('/activity', 'nav.activity', 'history'), ('/privacy', 'nav.privacy', 'policy'))
 
 
 def set_page_language(language: str) -> None:

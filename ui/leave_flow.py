@@ -7,16 +7,13 @@ One flow serves every open page: what differs per page is the `OpenPage` it is g
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-from nicegui import run, ui
-
-from services.errors import NotSignedIn, PortalError
 from services.organizations import Organization, OrganizationService
 from services.sessions import SessionStore
 from ui.components.leave_dialog import LeaveDialog
 from ui.open_page import OpenPage
+from ui.page_action import act, tell
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,23 +31,9 @@ class LeaveFlow:
 
     async def leave(self, page: OpenPage, organization: Organization) -> bool:
         """Leave after confirmation; True when the membership is gone because of this call."""
-        t = page.t
-        try:
-            current = self.sessions.get(page.session_id)  # signed out or expired since the page was built?
-            if current is None or current.person.subject != page.subject:
-                raise NotSignedIn()
-            left = await run.io_bound(self.organizations.leave, page.subject, organization.id, address=page.address)
-        except NotSignedIn:
-            with page.client:
-                ui.notify(t('error.not_signed_in'), type='warning')
-                ui.navigate.to('/auth/login?next=/organizations')
+        left = await act(page, self.sessions, lambda: self.organizations.leave(
+            page.subject, organization.id, address=page.address), name=organization.name)
+        if left is None:
             return False
-        except PortalError as error:
-            with page.client:
-                ui.notify(t(error.message_key, name=organization.name), type='negative', multi_line=True)
-            return False
-        with page.client:
-            ui.notify(t('leave.done', name=left.name), type='positive')
-            if page.focus_after_leave:
-                ui.run_javascript(f'document.getElementById({json.dumps(page.focus_after_leave)})?.focus()')
+        tell(page, page.t('leave.done', name=left.name), focus=page.focus_after_leave)
         return True

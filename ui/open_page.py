@@ -15,7 +15,9 @@ from nicegui.client import Client
 from ui.i18n import Translator
 
 if TYPE_CHECKING:
+    from ui.components.confirm_dialog import ConfirmDialog
     from ui.components.leave_dialog import LeaveDialog
+    from ui.components.removal_dialog import RemovalDialog
 
 
 @dataclass(kw_only=True, slots=True)
@@ -25,5 +27,8 @@ class OpenPage:
     subject: str
     address: str
     client: Client
+    emails: frozenset[str] = frozenset()  # the person's addresses invitations may be sent to (lower case)
     focus_after_leave: str | None = None  # html id to move focus to once a card (and its button) is gone
     leave_dialog: LeaveDialog | None = field(default=None)  # built on the first Leave, then reused
+    removal_dialog: RemovalDialog | None = field(default=None)  # likewise, on the first removal request
+    decline_dialog: ConfirmDialog | None = field(default=None)  # and on the first declined invitation

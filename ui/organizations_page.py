@@ -7,20 +7,27 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from services.events import MembershipEvents
+from services.invitations import InvitationService, email_topic, person_emails
 from services.organizations import OrganizationService
+from services.removal_requests import RemovalRequestService
 from services.sessions import SessionStore
 from ui.accessible import heading
-from ui.components.organization_lists import OrganizationLists
+from ui.components.organization_lists import OrganizationActions, OrganizationLists
 from ui.frame import page_frame
+from ui.invitation_flow import InvitationFlow
 from ui.leave_flow import LeaveFlow
 from ui.live import redraw_on_change
 from ui.open_page import OpenPage
+from ui.removal_flow import RemovalFlow
 from ui.web_session import SESSION_ID, signed_in_visit
 
 
-def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents, *,
-             retention_days: int) -> None:
-    flow = LeaveFlow(organizations=organizations, sessions=sessions, retention_days=retention_days)  # one for all
+def register(organizations: OrganizationService, removals: RemovalRequestService, invitations: InvitationService,
+             sessions: SessionStore, events: MembershipEvents, *, retention_days: int) -> None:
+    actions = OrganizationActions(  # one set for every open page
+        leave=LeaveFlow(organizations=organizations, sessions=sessions, retention_days=retention_days),
+        removal=RemovalFlow(removals=removals, sessions=sessions),
+        invitation=InvitationFlow(invitations=invitations, sessions=sessions))
 
     @ui.page('/organizations')
     def organizations_page(request: Request) -> RedirectResponse | None:
@@ -29,12 +36,14 @@ def register(organizations: OrganizationService, sessions: SessionStore, events:
             return visit
         t, person = visit.t, visit.session.person
         page = OpenPage(t=t, session_id=request.session.get(SESSION_ID, ''), subject=person.subject,
-                        address=request.client.host if request.client else 'unknown', client=ui.context.client)
+                        address=request.client.host if request.client else 'unknown', client=ui.context.client,
+                        emails=person_emails(visit.session.person))
         with page_frame(t, person, path='/organizations', title_key='organizations.title'):
             title = heading(t('organizations.title'), 1).classes('portal-h1').props('tabindex=-1')
             page.focus_after_leave = title.html_id
             ui.label(t('organizations.intro')).classes('portal-lead')
-            lists = OrganizationLists(page, organizations, flow)
+            lists = OrganizationLists(page, organizations, invitations, actions)
         lists.show()
-        redraw_on_change(events, person.subject, lists.show)
+        for topic in (person.subject, *(email_topic(email) for email in page.emails)):
+            redraw_on_change(events, topic, lists.show)
         return None

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from services.events import MembershipEvents
+from services.invitations import InvitationService, email_topic, person_emails
 from services.organizations import OrganizationService
 from services.sessions import SessionStore
 from ui.accessible import heading
@@ -18,7 +19,8 @@ from ui.web_session import signed_in_visit
 SUMMARY_NAMES = 3
 
 
-def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents) -> None:
+def register(organizations: OrganizationService, invitations: InvitationService, sessions: SessionStore,
+             events: MembershipEvents) -> None:
     @ui.page('/')
     def overview_page(request: Request) -> RedirectResponse | None:
         visit = signed_in_visit(request, sessions)
@@ -43,6 +45,7 @@ def register(organizations: OrganizationService, sessions: SessionStore, events:
                         heading(t('overview.organizations'), 2).classes('portal-org-name')
                     home = ui.label()
                     others = ui.label().classes('portal-muted')
+                    invited = ui.label().classes('portal-invited').mark('overview-invitations')
                     ui.link(t('overview.manage'), '/organizations').classes('portal-action-link')
 
         def show() -> None:
@@ -50,9 +53,14 @@ def register(organizations: OrganizationService, sessions: SessionStore, events:
             view = organizations.organizations_of(person.subject, limit=SUMMARY_NAMES)
             home.set_text(t('overview.home_is', name=view.home.name))
             others.set_text(_others_summary(t, [g.organization.name for g in view.others], view.others_total))
+            pending = len(invitations.pending_for(emails))
+            invited.set_text(t('overview.invitations', count=format_count(pending, t.language)))
+            invited.set_visibility(pending > 0)
 
+        emails = person_emails(person)
         show()
-        redraw_on_change(events, person.subject, show)
+        for topic in (person.subject, *(email_topic(email) for email in emails)):
+            redraw_on_change(events, topic, show)
         return None
 
 

@@ -10,14 +10,22 @@ import httpx2
 from nicegui import app, background_tasks, core, run
 from starlette.applications import Starlette
 
-from services.demo_directory import ACCOUNTS, DIRECTORY
+from services.demo_directory import ACCOUNTS, DEMO_INVITATION, DIRECTORY
 from services.demo_provider import DemoProvider, DemoProviderConfig
 from services.outside_changes import watch_outside_changes
 from services.retention import purge_daily
 from services.settings import Settings, demo_storage_secret
 from services.sign_in import RelyingParty, RelyingPartyConfig
 from services.wiring import Services
-from ui import auth_routes, notice_pages, organizations_page, overview_page
+from ui import (
+    activity_page,
+    auth_routes,
+    invitation_page,
+    notice_pages,
+    organizations_page,
+    overview_page,
+    privacy_page,
+)
 from ui.demo_provider.routes import PREFIX, demo_provider_routes
 from ui.request_log import RequestLog
 from ui.security_headers import SecurityHeaders
@@ -41,15 +49,19 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
                                  services.sign_in_limit)
     auth_routes.register(app, relying_party, services.sessions, public_url=settings.public_url,
                          limiter=services.sign_in_limit)
-    overview_page.register(services.organizations, services.sessions, services.events)
-    organizations_page.register(services.organizations, services.sessions, services.events,
-                                retention_days=settings.retention_days)
+    overview_page.register(services.organizations, services.invitations, services.sessions, services.events)
+    organizations_page.register(services.organizations, services.removals, services.invitations, services.sessions,
+                                services.events, retention_days=settings.retention_days)
+    invitation_page.register(services.invitations, services.sessions)
+    activity_page.register(services.activity, services.sessions, services.events)
+    privacy_page.register(services.organizations, services.sessions, services.events)
     notice_pages.register()
     app.on_startup(lambda: background_tasks.create(
         watch_outside_changes(services.store, services.events, run_blocking=run.io_bound),
         name='watch outside changes'))
-    app.on_startup(lambda: background_tasks.create(purge_daily(services.memberships, run_blocking=run.io_bound),
-                                                   name='purge past retention'))
+    app.on_startup(lambda: background_tasks.create(
+        purge_daily(services.memberships, services.invitations, run_blocking=run.io_bound),
+        name='purge past retention'))
     secret = demo_storage_secret(settings.data_dir) if settings.demo_provider else settings.storage_secret
     return {'storage_secret': secret,
             'session_middleware_kwargs': {'https_only': settings.https, 'same_site': 'lax', 'path': '/',
@@ -63,7 +75,9 @@ def _relying_party_config(settings: Settings, services: Services) -> RelyingPart
                                   client_secret=settings.oidc_client_secret, redirect_uri=settings.redirect_uri,
                                   allowed_algorithms=settings.allowed_algorithms,
                                   token_auth_method=settings.oidc_token_auth_method)
-    services.admin.seed_if_empty(DIRECTORY)
+    if services.admin.seed_if_empty(DIRECTORY):  # and an invitation waiting for Megan, to accept or decline
+        services.invitations.invite(DEMO_INVITATION.organization, DEMO_INVITATION.email,
+                                    invited_by=DEMO_INVITATION.invited_by)
     client_secret = secrets.token_urlsafe(32)
     issuer = f'{settings.public_url}{PREFIX}'
     provider = DemoProvider(DemoProviderConfig(

@@ -1,4 +1,5 @@
-"""One access-log line per request, without query strings: they carry authorization codes and NiceGUI client ids."""
+"""One access-log line per request, without query strings (they carry authorization codes and NiceGUI client ids)
+and without the secret of an invitation link (`/invitations/<secret>` is logged as `/invitations/…`)."""
 
 from __future__ import annotations
 
@@ -32,5 +33,11 @@ class RequestLog:
         finally:
             client = scope.get('client') or ('-', 0)
             # %r keeps a crafted path from writing fake lines into the log
-            access_log.info('%s %s %r %d %.1fms', client[0], scope.get('method'), scope.get('path'), status,
-                            (time.perf_counter() - started) * 1000)
+            access_log.info('%s %s %r %d %.1fms', client[0], scope.get('method'), _without_secrets(scope.get('path')),
+                            status, (time.perf_counter() - started) * 1000)
+
+
+def _without_secrets(path: object) -> object:
+    if isinstance(path, str) and path.startswith('/invitations/'):
+        return '/invitations/…'
+    return path

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, StorageState, expect
 
-from services.demo_directory import NORTHWIND
+from services.demo_directory import TAILSPIN
 from tests.e2e.accessibility import expect_no_serious_violations
 from tests.e2e.conftest import Portal
 from tests.e2e.pages import (
@@ -52,7 +52,7 @@ def test_organizations_in_both_languages(shared_portal: Portal, as_adele: Callab
 def test_organizations_with_the_leave_dialog_open(shared_portal: Portal,
                                                   as_adele: Callable[..., BrowserContext]) -> None:
     page = open_page(as_adele(), f'{shared_portal.url}/organizations')
-    open_leave_dialog(page, NORTHWIND.name)
+    open_leave_dialog(page, TAILSPIN.name)
     expect_no_serious_violations(page, 'the organizations page with the leave dialog open')
 
 

@@ -38,7 +38,7 @@ def test_leaving_in_one_tab_removes_the_card_in_the_other(portal: Portal, contex
     expect(card_heading(page, FABRIKAM.name)).to_have_count(0)
 
     expect(card_heading(other_tab, FABRIKAM.name)).to_have_count(0, timeout=1_000)
-    expect(card_headings(others_section(other_tab))).to_have_count(3)
+    expect(card_headings(others_section(other_tab))).to_have_count(4)
     expect_same_document(other_tab)
 
 

@@ -20,7 +20,7 @@ def test_every_request_goes_to_the_portals_own_origin(portal: Portal, context: B
 
     sign_in(page, portal.url, ADELE)  # the demo provider's page, the callback and the organizations page
     page.reload()
-    expect(card_headings(others_section(page))).to_have_count(4)
+    expect(card_headings(others_section(page))).to_have_count(5)
     page.wait_for_load_state('networkidle')
 
     own = urlsplit(portal.url).netloc

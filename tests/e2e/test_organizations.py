@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, StorageState, expect
 
-from services.demo_directory import CONTOSO, FABRIKAM, NORTHWIND, TAILSPIN, WOODGROVE
+from services.demo_directory import CONTOSO, FABRIKAM, LITWARE, NORTHWIND, TAILSPIN, WOODGROVE
 from tests.e2e.conftest import Portal
 from tests.e2e.pages import (
     MEGAN,
@@ -23,7 +23,7 @@ from tests.e2e.pages import (
     sign_in,
 )
 
-ADELE_GUESTS = [FABRIKAM.name, NORTHWIND.name, TAILSPIN.name, WOODGROVE.name]
+ADELE_GUESTS = [FABRIKAM.name, LITWARE.name, NORTHWIND.name, TAILSPIN.name, WOODGROVE.name]
 
 
 def test_both_sections_with_the_right_cards(shared_portal: Portal, adele: StorageState,
@@ -48,14 +48,23 @@ def test_home_organization_has_no_leave_control(shared_portal: Portal, adele: St
     expect(home_section(page).get_by_role('button', name='Leave')).to_have_count(0)
 
 
-def test_each_other_organization_has_its_own_leave_button(shared_portal: Portal, adele: StorageState,
-                                                          new_context: Callable[..., BrowserContext]) -> None:
+def test_each_other_organization_has_its_own_way_out(shared_portal: Portal, adele: StorageState,
+                                                     new_context: Callable[..., BrowserContext]) -> None:
     page = open_page(new_context(storage_state=adele), f'{shared_portal.url}/organizations')
     expect(card_headings(others_section(page))).to_have_text(ADELE_GUESTS)
-    for name in ADELE_GUESTS:
+    for name in (FABRIKAM.name, TAILSPIN.name, WOODGROVE.name):
         expect(others_section(page).get_by_role('button', name=f'Leave organization {name}', exact=True)) \
             .to_have_count(1)
-    expect(leave_buttons(page)).to_have_count(len(ADELE_GUESTS))
+    expect(leave_buttons(page)).to_have_count(3)
+    for blocked, why in ((LITWARE, f'{LITWARE.name} lets guests leave only on request.'),
+                         (NORTHWIND, "hasn't published both a privacy statement and a privacy contact")):
+        card = page.locator(f'[data-org-id="{blocked.id}"]')
+        expect(card).to_contain_text(why)
+        expect(card.get_by_role('button', name=f'Request removal from {blocked.name}', exact=True)).to_be_visible()
+        expect(card.get_by_role('button', name=f'Leave organization {blocked.name}')).to_have_count(0)
+    contact = page.locator(f'[data-org-id="{LITWARE.id}"] .portal-blocked').get_by_role('link')  # in the reason
+    expect(contact).to_have_text('privacy@litware.com')
+    expect(contact).to_have_attribute('href', 'mailto:privacy@litware.com')
 
 
 def test_no_other_organizations_is_said_plainly(shared_portal: Portal, context: BrowserContext) -> None:
@@ -83,6 +92,7 @@ def test_markup_in_an_imported_name_is_shown_as_text(portal: Portal, page: Page,
     directory = tmp_path / 'nasty.json'
     directory.write_text(json.dumps({
         'organizations': [{'id': 'nasty-org', 'name': nasty, 'domain': 'nasty.example',
+                           'privacy_url': 'https://nasty.example/"><img src=x onerror="window.e2eInjected=3">',
                            'contact': '"><img src=x onerror="window.e2eInjected=2">@x.example'}],
         'memberships': [{'subject': MEGAN.subject, 'organization': 'nasty-org'}]}))
     assert portal.run_command('import', str(directory)).returncode == 0

@@ -26,7 +26,7 @@ def test_overview_shows_who_is_signed_in_and_their_organizations(
     expect(main.get_by_text(ADELE.email, exact=True)).to_be_visible()
     block = main.locator('.q-card').filter(has=page.get_by_role('heading', level=2, name='Organizations'))
     expect(block).to_contain_text(f'Home organization: {CONTOSO.name}')
-    expect(block).to_contain_text('Other organizations (4):')
+    expect(block).to_contain_text('Other organizations (5):')
     block.get_by_role('link', name='Manage organizations').click()
     expect(page).to_have_url(f'{shared_portal.url}/organizations')
     expect(page.get_by_role('heading', level=1)).to_have_text('Organizations')
@@ -36,7 +36,7 @@ def test_left_navigation_leads_to_both_pages(shared_portal: Portal, adele: Stora
                                              new_context: Callable[..., BrowserContext]) -> None:
     page = open_page(new_context(storage_state=adele), f'{shared_portal.url}/')
     links = navigation(page).get_by_role('link')
-    expect(links).to_have_count(2)
+    expect(links).to_have_count(4)
     expect(links.nth(0)).to_have_accessible_name('Overview')
     expect(links.nth(1)).to_have_accessible_name('Organizations')
     expect(navigation(page).get_by_role('link', name='Overview')).to_have_attribute('aria-current', 'page')

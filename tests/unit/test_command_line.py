@@ -37,3 +37,24 @@ def test_bad_import_file_names_the_entry_and_changes_nothing(tmp_path: Path) -> 
     assert result.returncode == 1
     assert 'organizations[0]: "domain" must be a non-empty text' in result.stderr
     assert 'Traceback' not in result.stderr
+
+
+def test_membership_commands_restore_disable_and_refuse_plainly(tmp_path: Path) -> None:
+    assert run(tmp_path, 'purge').returncode == 0  # an empty store: nothing to purge, and no error
+    directory = tmp_path / 'directory.json'
+    directory.write_text('{"organizations": [{"id": "home", "name": "Home", "domain": "home.example"},'
+                         ' {"id": "guest", "name": "Guest", "domain": "guest.example"}],'
+                         ' "people": [{"subject": "ann", "name": "Ann", "home": "home"}],'
+                         ' "memberships": [{"subject": "ann", "organization": "guest", "state": "left",'
+                         ' "left_at": "2099-01-01T00:00:00+00:00"}]}')
+    assert run(tmp_path, 'import', str(directory)).returncode == 0
+    restored = run(tmp_path, 'reinstate', 'ann', 'guest')
+    assert restored.returncode == 0 and 'ann in guest is now active' in restored.stdout
+    again = run(tmp_path, 'reinstate', 'ann', 'guest')
+    assert again.returncode == 1 and 'is active, not left' in again.stderr and 'Traceback' not in again.stderr
+    assert 'is now disabled' in run(tmp_path, 'disable', 'ann', 'guest').stdout
+    unknown = run(tmp_path, 'enable', 'bob', 'guest')
+    assert unknown.returncode == 1 and "'bob' has no membership of 'guest'" in unknown.stderr
+    missing = run(tmp_path, 'complete-removal', 'no-such-request')
+    assert missing.returncode == 1 and "no removal request 'no-such-request'" in missing.stderr
+    assert '0 open removal request(s).' in run(tmp_path, 'removal-requests').stdout

@@ -227,7 +227,7 @@ async def test_page_language_follows_ui_locales_then_accept_language(idp):
     params = request_params(pkce()[1])
     dutch = await idp.get('/demo-idp/authorize', params=params | {'ui_locales': 'nl-NL en'})
     assert '<html lang="nl">' in dutch.text and 'Kies een demo-account' in dutch.text
-    assert 'Heeft een thuisorganisatie en vier andere organisaties' in dutch.text
+    assert 'Heeft een thuisorganisatie en vijf andere organisaties' in dutch.text
     browser = await idp.get('/demo-idp/authorize', params=params, headers={'Accept-Language': 'nl;q=0.9, en;q=0.5'})
     assert '<html lang="nl">' in browser.text
     assert '<html lang="en">' in (await idp.get('/demo-idp/authorize', params=params)).text

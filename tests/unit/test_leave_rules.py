@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from data.tinydb_store import TinyDirectoryStore
-from services.demo_directory import CONTOSO, FABRIKAM, NORTHWIND, WOODGROVE
+from services.demo_directory import CONTOSO, FABRIKAM, TAILSPIN, WOODGROVE
 from services.errors import (
     AlreadyLeft,
     CannotLeaveHomeOrganization,
@@ -30,7 +30,7 @@ def test_view_separates_home_from_other_organizations(organizations: Organizatio
     view = organizations.organizations_of(ADELE)
     assert view.home == CONTOSO
     assert [g.organization.name for g in view.others] == [
-        'Fabrikam, Inc.', 'Northwind Traders', 'Tailspin Toys', 'Woodgrove Bank']
+        'Fabrikam, Inc.', 'Litware, Inc.', 'Northwind Traders', 'Tailspin Toys', 'Woodgrove Bank']
     assert organizations.organizations_of(MEGAN).others == ()
 
 
@@ -77,10 +77,10 @@ def test_unknown_person_is_refused(organizations: OrganizationService) -> None:
 
 
 def test_second_leave_is_told_already_left(organizations: OrganizationService) -> None:
-    organizations.leave(ADELE, NORTHWIND.id)
+    organizations.leave(ADELE, TAILSPIN.id)
     with pytest.raises(AlreadyLeft) as refused:
-        organizations.leave(ADELE, NORTHWIND.id)
-    assert refused.value.params['organization'] == NORTHWIND.name
+        organizations.leave(ADELE, TAILSPIN.id)
+    assert refused.value.params['organization'] == TAILSPIN.name
 
 
 def test_concurrent_leaves_of_one_membership_exactly_one_succeeds(
@@ -112,10 +112,10 @@ def test_leaves_are_rate_limited_per_person_and_address(store: TinyDirectoryStor
         limited.leave(ADELE, CONTOSO.id, address='10.0.0.1')  # refused attempts count too
     limited.leave(ADELE, FABRIKAM.id, address='10.0.0.2')
     with pytest.raises(RateLimited):
-        limited.leave(ADELE, NORTHWIND.id, address='10.0.0.3')
+        limited.leave(ADELE, TAILSPIN.id, address='10.0.0.3')
     with pytest.raises(AlreadyLeft):
         limited.leave(MEGAN, WOODGROVE.id, address='10.0.0.2')  # the second attempt from that address
     with pytest.raises(RateLimited):
         limited.leave(LIDIA, WOODGROVE.id, address='10.0.0.2')  # Lidia, but from an address at its limit
-    assert NORTHWIND.id in other_ids(limited, ADELE)
+    assert TAILSPIN.id in other_ids(limited, ADELE)
     assert WOODGROVE.id in other_ids(limited, LIDIA)

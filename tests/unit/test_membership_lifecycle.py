@@ -10,7 +10,7 @@ import pytest
 
 from data.records import ACTIVE, DISABLED, LEFT, Directory
 from data.tinydb_store import TinyDirectoryStore
-from services.demo_directory import FABRIKAM, NORTHWIND, TAILSPIN
+from services.demo_directory import FABRIKAM, TAILSPIN, WOODGROVE
 from services.directory_admin import DirectoryAdmin
 from services.errors import AlreadyLeft, CannotReinstate, InvalidDirectory, MembershipDisabled, NotAMember
 from services.events import MembershipEvents
@@ -61,14 +61,14 @@ def test_a_leave_is_kept_as_left_with_its_time_and_no_longer_shown(people: Organ
 def test_only_the_organization_restores_a_leave_within_retention(people: OrganizationService,
                                                                  organization_side: MembershipAdmin,
                                                                  store: TinyDirectoryStore, clock: Clock) -> None:
-    people.leave(ADELE, NORTHWIND.id)
+    people.leave(ADELE, WOODGROVE.id)
     clock.now += timedelta(days=29)
-    restored = organization_side.reinstate(ADELE, NORTHWIND.id, actor='operator')
+    restored = organization_side.reinstate(ADELE, WOODGROVE.id, actor='operator')
     assert (restored.state, restored.left_at) == (ACTIVE, None)
-    assert NORTHWIND.name in shown(people)
-    assert store.membership(ADELE, NORTHWIND.id).joined == '2025-06-30'  # as it was before the leave
+    assert WOODGROVE.name in shown(people)
+    assert store.membership(ADELE, WOODGROVE.id).joined == '2025-01-09'  # as it was before the leave
     with pytest.raises(CannotReinstate):
-        organization_side.reinstate(ADELE, NORTHWIND.id, actor='operator')  # it is active, not left
+        organization_side.reinstate(ADELE, WOODGROVE.id, actor='operator')  # it is active, not left
 
 
 def test_past_retention_it_cannot_be_restored_and_is_purged(people: OrganizationService,
@@ -90,14 +90,14 @@ def test_past_retention_it_cannot_be_restored_and_is_purged(people: Organization
 
 def test_a_disabled_membership_is_shown_but_cannot_be_left(people: OrganizationService,
                                                            organization_side: MembershipAdmin) -> None:
-    organization_side.disable(ADELE, NORTHWIND.id, actor='operator')
+    organization_side.disable(ADELE, WOODGROVE.id, actor='operator')
     guests = {g.organization.name: g.state for g in people.organizations_of(ADELE).others}
-    assert guests[NORTHWIND.name] == DISABLED
+    assert guests[WOODGROVE.name] == DISABLED
     with pytest.raises(MembershipDisabled):
-        people.leave(ADELE, NORTHWIND.id)
-    organization_side.enable(ADELE, NORTHWIND.id, actor='operator')
-    people.leave(ADELE, NORTHWIND.id)
-    assert NORTHWIND.name not in shown(people)
+        people.leave(ADELE, WOODGROVE.id)
+    organization_side.enable(ADELE, WOODGROVE.id, actor='operator')
+    people.leave(ADELE, WOODGROVE.id)
+    assert WOODGROVE.name not in shown(people)
 
 
 def test_the_person_s_activity_holds_what_happened_to_them(people: OrganizationService,

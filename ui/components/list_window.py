@@ -47,7 +47,12 @@ class ListWindow:
         """What the service answered for the current window (the offset it used may be earlier than asked)."""
         self.offset = offset
         self._show_search(total >= SEARCH_FROM or bool(self.search))
-        self._status.set_text(self._status_text(total=total, matching=matching, offset=offset, shown=shown))
+        status = self._status_text(total=total, matching=matching, offset=offset, shown=shown)
+        self._status.set_text(status)
+        if status:
+            self._status.classes(remove='portal-empty-status')
+        else:
+            self._status.classes(add='portal-empty-status')
         self._show_pager(matching > self.page_size)
         if self._previous is not None and self._next is not None:
             self._previous.set_enabled(offset > 0)

@@ -1,10 +1,11 @@
 """One organization as a card: what it is, how to reach it, and (for guest ones) the way out.
 
 A card is three elements: the card, one block of escaped HTML for everything that is only read (name as a real
-`h3`, domain, the description list, the home note) and, on guest cards, the Leave button, the only part that talks
-to the server. The copy button inside the description list is plain HTML handled in the browser by
-`/assets/portal.js`, so copying costs no server round trip. A card shows a newer version of its organization by
-replacing that one block of HTML in place; the Leave button and any focus on it stay.
+`h3`, domain, the description list, the notes) and, on guest cards, one action button, the only part that talks
+to the server: Leave where the person may leave on their own, else Request removal (none while a request is
+open). The copy button inside the description list is plain HTML handled in the browser by `/assets/portal.js`,
+so copying costs no server round trip. A newer version of the organization replaces the HTML block in place; the
+button stays, and so does focus on it.
 """
 
 from __future__ import annotations
@@ -14,39 +15,69 @@ from html import escape
 
 from nicegui import ui
 
-from services.organizations import ACTIVE, DISABLED, GuestOrganization, Organization
+from services.organizations import GuestOrganization, Organization
 from ui.i18n import Translator, format_date
 
-LeaveHandler = Callable[[Organization], object]
+OrganizationHandler = Callable[[Organization], object]
+LEAVE, REQUEST = 'leave', 'request'
+BLOCK_TEXT = {'by_request': 'blocked.by_request', 'no_privacy': 'blocked.no_privacy', 'disabled': 'blocked.disabled'}
 
 
 class OrganizationCard:
-    """The home organization's card (an `Organization`, no Leave) or a guest one's (a `GuestOrganization`)."""
+    """The home organization's card (an `Organization`, no action) or a guest one's (a `GuestOrganization`)."""
 
     def __init__(self, t: Translator, item: Organization | GuestOrganization, *,
-                 on_leave: LeaveHandler | None = None) -> None:
+                 on_leave: OrganizationHandler | None = None, on_request: OrganizationHandler | None = None) -> None:
         self._t = t
         self._guest = _as_guest(item)
+        self._on_leave, self._on_request = on_leave, on_request
         home = on_leave is None
         with ui.card().classes('portal-card w-full').mark('home-card' if home else 'guest-card') as self.element:
             self.element.props['data-org-id'] = self._guest.organization.id
             self._summary = ui.html(card_html(t, self._guest, home=home), sanitize=False)
-            self._leave: ui.button | None = None
-            if on_leave is not None:
-                self._leave = ui.button(t('org.leave'), icon='logout',
-                                        on_click=lambda: on_leave(self._guest.organization)) \
-                    .props('outline no-caps color=negative').classes('portal-leave').mark('leave-button')
-                self._leave.props['aria-label'] = t('org.leave_named', name=self._guest.organization.name)
-                self._leave.visible = self._guest.state == ACTIVE
+            self._action: ui.button | None = None
+            if not home:
+                self._action = ui.button(on_click=self._act).props('outline no-caps')
+                self._show_action()
 
     def show(self, item: Organization | GuestOrganization) -> None:
         """Show a newer version of the same organization, in place."""
         self._guest = _as_guest(item)
-        self._summary.set_content(card_html(self._t, self._guest, home=self._leave is None))
-        if self._leave is not None:
-            self._leave.props['aria-label'] = self._t('org.leave_named', name=self._guest.organization.name)
-            self._leave.visible = self._guest.state == ACTIVE  # a disabled membership is not the person's to leave
-            self._leave.update()
+        self._summary.set_content(card_html(self._t, self._guest, home=self._action is None))
+        if self._action is not None:
+            self._show_action()
+            self._action.update()
+
+    def _mode(self) -> str | None:
+        guest = self._guest
+        if guest.leave_block is None:
+            return LEAVE
+        request = guest.removal_request
+        return None if request is not None and request.state == 'open' else REQUEST
+
+    def _show_action(self) -> None:
+        """Leave, or Request removal, or nothing while a request waits: the same element changes its face."""
+        assert self._action is not None
+        action, t, name = self._action, self._t, self._guest.organization.name
+        mode = self._mode()
+        leave = mode == LEAVE
+        action.text = t('org.leave') if leave else t('blocked.request_removal')
+        action.props['icon'] = 'logout' if leave else 'outgoing_mail'
+        action.props['color'] = 'negative' if leave else 'primary'
+        action.props['aria-label'] = t('org.leave_named', name=name) if leave else \
+            t('blocked.request_removal_named', name=name)
+        action.classes(remove='portal-leave portal-request-removal',
+                       add='portal-leave' if leave else 'portal-request-removal')
+        action.mark('leave-button' if leave else 'request-removal')
+        action.visible = mode is not None  # after the classes: NiceGUI hides an element with a class of its own
+
+    def _act(self) -> object:
+        organization = self._guest.organization
+        if self._mode() == LEAVE and self._on_leave is not None:
+            return self._on_leave(organization)
+        if self._mode() == REQUEST and self._on_request is not None:
+            return self._on_request(organization)
+        return None
 
 
 def _as_guest(item: Organization | GuestOrganization) -> GuestOrganization:
@@ -64,13 +95,32 @@ def card_html(t: Translator, guest: GuestOrganization, *, home: bool) -> str:
         facts.append(_fact(t('org.privacy'), f'<a href="{_attr(org.privacy_url)}" target="_blank" '
                                              f'rel="noopener noreferrer">{_text(t("org.privacy_link"))}</a>'))
     if org.privacy_contact:
-        facts.append(_fact(t('org.privacy_contact'), _contact(org.privacy_contact)))
-    explanation = 'org.home_explanation' if home else 'org.disabled_explanation' if guest.state == DISABLED else ''
-    note = (f'<p class="portal-note">{_icon("lock")}<span>{_text(t(explanation))}</span></p>'
-            if explanation else '')
+        facts.append(_fact(t('org.contact'), _contact(org.privacy_contact)))
+    note = _note('lock', _text(t('org.home_explanation'))) if home else _blocked_note(t, guest)
     return (f'<div class="portal-org-head">{_icon("domain" if home else "business", "portal-org-icon")}'
             f'<div><h3 class="portal-org-name">{_text(org.name)}</h3>{domain}</div></div>'
             f'<dl class="portal-facts">{"".join(facts)}</dl>{note}')
+
+
+def _blocked_note(t: Translator, guest: GuestOrganization) -> str:
+    """Why this guest cannot leave on their own, whom to ask, and where their removal request stands."""
+    if guest.leave_block is None:
+        return ''
+    org, name = guest.organization, guest.organization.name
+    lines = [_text(t(BLOCK_TEXT.get(guest.leave_block, 'blocked.no_privacy'), name=name))]
+    if org.privacy_contact and _is_email(org.privacy_contact):
+        lines.append(f'{_text(t("blocked.ask_contact", name=name))} {_contact(org.privacy_contact)}.')
+    request = guest.removal_request
+    if request is not None and request.state == 'open':
+        lines.append(_text(t('blocked.requested_on', name=name, date=format_date(request.created, t.language))))
+    elif request is not None and request.state == 'declined':
+        lines.append(_text(t('blocked.declined_on', name=name, answer=request.answer or '',
+                             date=format_date(request.answered_at or request.created, t.language))))
+    return _note('info', ' '.join(lines), extra_class='portal-blocked')
+
+
+def _note(icon: str, html_text: str, *, extra_class: str = '') -> str:
+    return f'<p class="portal-note {extra_class}">{_icon(icon)}<span>{html_text}</span></p>'
 
 
 def _fact(term: str, description_html: str) -> str:
@@ -84,8 +134,12 @@ def _copy_button(t: Translator, org_id: str) -> str:
             f'{_icon("content_copy")}</button>')
 
 
+def _is_email(contact: str) -> bool:
+    return '@' in contact and not any(c.isspace() for c in contact)
+
+
 def _contact(contact: str) -> str:
-    if '@' in contact and not any(c.isspace() for c in contact):
+    if _is_email(contact):
         return f'<a href="mailto:{_attr(contact)}">{_text(contact)}</a>'
     return _text(contact)
 
