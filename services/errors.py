@@ -165,3 +165,9 @@ class InvitationForAnotherAddress(PortalError):
     """The invitation was sent to an address that is not the signed-in person's."""
 
     message_key = 'error.invitation_other_address'
+
+
+class InvalidInput(PortalError):
+    """A value outside what the command or form accepts; the detail names it."""
+
+    message_key = 'error.invalid_input'

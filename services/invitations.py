@@ -39,6 +39,7 @@ from services.errors import (
     AlreadyInvited,
     AlreadyMember,
     InvalidEmail,
+    InvalidInput,
     InvitationExpired,
     InvitationForAnotherAddress,
     InvitationRevoked,
@@ -80,7 +81,7 @@ def normalized_email(email: str) -> str:
     """The address as stored and compared: trimmed, case-folded; anything that is not an address is refused."""
     address = (email or '').strip().casefold()
     if not EMAIL.fullmatch(address):
-        raise InvalidEmail(email[:200] if email else '')
+        raise InvalidEmail(f'{(email or "")[:200]!r} is not an e-mail address')
     return address
 
 
@@ -109,19 +110,19 @@ class InvitationService:
         address = normalized_email(email)
         days = self._days if days is None else days
         if not 1 <= days <= MAX_DAYS:
-            raise InvalidEmail(f'an invitation lasts 1 to {MAX_DAYS} days, not {days}')
+            raise InvalidInput(f'an invitation lasts 1 to {MAX_DAYS} days, not {days}')
         now = self._clock()
         token = secrets.token_urlsafe(32)
         made: list[Invitation] = []
 
         def issue(reader: DirectoryReader) -> Changes:
             if reader.organization(org_id) is None:
-                raise UnknownOrganization(org_id)
+                raise UnknownOrganization(f'no organization {org_id!r} in the directory')
             if any(i.organization == org_id and self._is_open(i, now) for i in reader.invitations_for(
                     frozenset({address}))):
-                raise AlreadyInvited(address)
+                raise AlreadyInvited(f'{address} already has a pending invitation to {org_id}')
             if _member_with_address(reader, org_id, address):
-                raise AlreadyMember(address)
+                raise AlreadyMember(f'{address} is already a member of {org_id}')
             made.append(Invitation(id=secrets.token_urlsafe(12), organization=org_id, email=address,
                                    invited_by=invited_by, created=_iso(now), expires=_iso(now + timedelta(days=days)),
                                    token_hash=token_hash(token)))

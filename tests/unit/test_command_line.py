@@ -58,3 +58,23 @@ def test_membership_commands_restore_disable_and_refuse_plainly(tmp_path: Path) 
     missing = run(tmp_path, 'complete-removal', 'no-such-request')
     assert missing.returncode == 1 and "no removal request 'no-such-request'" in missing.stderr
     assert '0 open removal request(s).' in run(tmp_path, 'removal-requests').stdout
+
+
+def test_invite_prints_the_link_last_and_refuses_bad_input_by_name(tmp_path: Path) -> None:
+    directory = tmp_path / 'directory.json'
+    directory.write_text('{"organizations": [{"id": "home", "name": "Home", "domain": "home.example"},'
+                         ' {"id": "guest", "name": "Guest", "domain": "guest.example"}]}')
+    assert run(tmp_path, 'import', str(directory)).returncode == 0
+    invited = run(tmp_path, 'invite', 'guest', 'Bob@Else.example', MYPROFILE_PUBLIC_URL='https://portal.example')
+    assert invited.returncode == 0
+    assert invited.stdout.strip().splitlines()[-1].startswith('https://portal.example/invitations/')
+    again = run(tmp_path, 'invite', 'guest', 'bob@else.example')
+    assert again.returncode == 1 and 'bob@else.example already has a pending invitation to guest' in again.stderr
+    for args, message in ((('guest', 'not-an-address'), "'not-an-address' is not an e-mail address"),
+                          (('nowhere', 'c@else.example'), "no organization 'nowhere' in the directory"),
+                          (('guest', 'c@else.example', '--days', '0'), 'an invitation lasts 1 to 365 days, not 0')):
+        refused = run(tmp_path, 'invite', *args)
+        assert refused.returncode == 1 and message in refused.stderr and 'Traceback' not in refused.stderr
+    revoked = run(tmp_path, 'revoke-invitation', 'guest', 'bob@else.example')
+    assert revoked.returncode == 0 and 'no longer works' in revoked.stdout
+    assert 'no pending invitation' in run(tmp_path, 'revoke-invitation', 'guest', 'bob@else.example').stderr
