@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from nicegui.element import Element
@@ -21,3 +23,11 @@ def heading(text: str, level: int) -> Label:
 def named(element: E, accessible_name: str) -> E:
     element.props['aria-label'] = accessible_name
     return element
+
+
+@contextmanager
+def region(title: str) -> Iterator[Element]:
+    """A page section that is a landmark, named by its own level-2 heading; its content is built in the block."""
+    with Element('section').classes('portal-section w-full') as section:
+        section.props['aria-labelledby'] = heading(title, 2).classes('portal-h2').html_id
+        yield section

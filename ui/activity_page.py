@@ -10,12 +10,11 @@ from services.activity import ActivityService
 from services.events import MembershipEvents
 from services.sessions import SessionStore
 from ui.accessible import heading
-from ui.components.activity_entry import STYLE
 from ui.components.activity_list import ActivityList
 from ui.frame import page_frame
 from ui.live import redraw_on_change
-from ui.open_page import OpenPage
-from ui.web_session import SESSION_ID, signed_in_visit
+from ui.open_page import open_page
+from ui.web_session import signed_in_visit
 
 
 def register(activity: ActivityService, sessions: SessionStore, events: MembershipEvents) -> None:
@@ -25,9 +24,7 @@ def register(activity: ActivityService, sessions: SessionStore, events: Membersh
         if isinstance(visit, RedirectResponse):
             return visit
         t, person = visit.t, visit.session.person
-        page = OpenPage(t=t, session_id=request.session.get(SESSION_ID, ''), subject=person.subject,
-                        address=request.client.host if request.client else 'unknown', client=ui.context.client)
-        ui.add_css(STYLE)
+        page = open_page(request, visit)
         with page_frame(t, person, path='/activity', title_key='activity.title'):
             heading(t('activity.title'), 1).classes('portal-h1')
             ui.label(t('activity.intro')).classes('portal-lead')

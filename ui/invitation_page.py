@@ -18,14 +18,14 @@ from services.errors import (
     InvitationUsed,
     PortalError,
 )
-from services.invitations import InvitationService, InvitationView, person_emails
+from services.invitations import InvitationService, InvitationView
 from services.sessions import SessionStore, SignedInPerson
 from ui.accessible import heading
 from ui.frame import page_frame
 from ui.i18n import format_date
-from ui.open_page import OpenPage
+from ui.open_page import OpenPage, open_page
 from ui.page_action import act
-from ui.web_session import SESSION_ID, signed_in_visit
+from ui.web_session import signed_in_visit
 
 REFUSALS: dict[type[PortalError], str] = {InvitationExpired: 'expired', InvitationRevoked: 'revoked',
                                           InvitationUsed: 'used', InvitationForAnotherAddress: 'other_address'}
@@ -38,9 +38,7 @@ def register(invitations: InvitationService, sessions: SessionStore) -> None:
         if isinstance(visit, RedirectResponse):
             return visit
         t, person = visit.t, visit.session.person
-        page = OpenPage(t=t, session_id=request.session.get(SESSION_ID, ''), subject=person.subject,
-                        address=request.client.host if request.client else 'unknown', client=ui.context.client,
-                        emails=person_emails(person))
+        page = open_page(request, visit)
         try:
             view = invitations.for_link(token, page.emails)
         except PortalError as error:

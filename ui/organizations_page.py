@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from services.events import MembershipEvents
-from services.invitations import InvitationService, email_topic, person_emails
+from services.invitations import InvitationService, email_topic
 from services.organizations import OrganizationService
 from services.removal_requests import RemovalRequestService
 from services.sessions import SessionStore
@@ -17,9 +17,9 @@ from ui.frame import page_frame
 from ui.invitation_flow import InvitationFlow
 from ui.leave_flow import LeaveFlow
 from ui.live import redraw_on_change
-from ui.open_page import OpenPage
+from ui.open_page import open_page
 from ui.removal_flow import RemovalFlow
-from ui.web_session import SESSION_ID, signed_in_visit
+from ui.web_session import signed_in_visit
 
 
 def register(organizations: OrganizationService, removals: RemovalRequestService, invitations: InvitationService,
@@ -35,9 +35,7 @@ def register(organizations: OrganizationService, removals: RemovalRequestService
         if isinstance(visit, RedirectResponse):
             return visit
         t, person = visit.t, visit.session.person
-        page = OpenPage(t=t, session_id=request.session.get(SESSION_ID, ''), subject=person.subject,
-                        address=request.client.host if request.client else 'unknown', client=ui.context.client,
-                        emails=person_emails(visit.session.person))
+        page = open_page(request, visit)
         with page_frame(t, person, path='/organizations', title_key='organizations.title'):
             title = heading(t('organizations.title'), 1).classes('portal-h1').props('tabindex=-1')
             page.focus_after_leave = title.html_id

@@ -24,27 +24,20 @@ from services.errors import (
 from services.events import MembershipEvents
 from services.invitations import InvitationService, token_hash
 from services.organizations import OrganizationService
+from tests.fakes import SettableClock
 
 MEGAN, MEGAN_EMAIL = 'demo-megan-bowen', 'megan.bowen@fabrikam.com'
 ADELE, ADELE_EMAIL = 'demo-adele-vance', 'adele.vance@contoso.com'
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> SettableClock:
+    return SettableClock(datetime(2026, 5, 1, 8, 0, tzinfo=UTC))
 
 
 @pytest.fixture
 def invitations(store: TinyDirectoryStore, events: MembershipEvents, seeded: DirectoryAdmin,
-                clock: Clock) -> InvitationService:
+                clock: SettableClock) -> InvitationService:
     return InvitationService(store, events, public_url='https://portal.example', days=14, clock=clock)
 
 
@@ -89,7 +82,7 @@ def test_a_link_for_another_address_changes_nothing(invitations: InvitationServi
     assert invitations.for_link(token_of(link), [MEGAN_EMAIL]).invitation.state == 'pending'
 
 
-def test_expired_revoked_and_unknown_links_each_say_so(invitations: InvitationService, clock: Clock) -> None:
+def test_expired_revoked_and_unknown_links_each_say_so(invitations: InvitationService, clock: SettableClock) -> None:
     expiring = invitations.invite(NORTHWIND.id, MEGAN_EMAIL, invited_by='operator', days=1).link
     clock.now += timedelta(days=1, seconds=1)
     with pytest.raises(InvitationExpired):

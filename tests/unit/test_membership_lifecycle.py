@@ -16,31 +16,24 @@ from services.errors import AlreadyLeft, CannotReinstate, InvalidDirectory, Memb
 from services.events import MembershipEvents
 from services.membership_admin import MembershipAdmin
 from services.organizations import OrganizationService
+from tests.fakes import SettableClock
 
 ADELE = 'demo-adele-vance'
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> SettableClock:
+    return SettableClock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture
 def people(store: TinyDirectoryStore, events: MembershipEvents, seeded: DirectoryAdmin,
-           clock: Clock) -> OrganizationService:
+           clock: SettableClock) -> OrganizationService:
     return OrganizationService(store, events, clock=clock)
 
 
 @pytest.fixture
-def organization_side(store: TinyDirectoryStore, events: MembershipEvents, clock: Clock) -> MembershipAdmin:
+def organization_side(store: TinyDirectoryStore, events: MembershipEvents, clock: SettableClock) -> MembershipAdmin:
     return MembershipAdmin(store, events, retention=timedelta(days=30), clock=clock)
 
 
@@ -58,9 +51,9 @@ def test_a_leave_is_kept_as_left_with_its_time_and_no_longer_shown(people: Organ
         people.leave(ADELE, FABRIKAM.id)
 
 
-def test_only_the_organization_restores_a_leave_within_retention(people: OrganizationService,
-                                                                 organization_side: MembershipAdmin,
-                                                                 store: TinyDirectoryStore, clock: Clock) -> None:
+def test_only_the_organization_restores_a_leave_within_retention(
+        people: OrganizationService, organization_side: MembershipAdmin, store: TinyDirectoryStore,
+        clock: SettableClock) -> None:
     people.leave(ADELE, WOODGROVE.id)
     clock.now += timedelta(days=29)
     restored = organization_side.reinstate(ADELE, WOODGROVE.id, actor='operator')
@@ -73,7 +66,7 @@ def test_only_the_organization_restores_a_leave_within_retention(people: Organiz
 
 def test_past_retention_it_cannot_be_restored_and_is_purged(people: OrganizationService,
                                                             organization_side: MembershipAdmin,
-                                                            store: TinyDirectoryStore, clock: Clock) -> None:
+                                                            store: TinyDirectoryStore, clock: SettableClock) -> None:
     people.leave(ADELE, TAILSPIN.id)
     clock.now += timedelta(days=10)
     people.leave(ADELE, FABRIKAM.id)

@@ -30,21 +30,6 @@ KNOWN_ACTIONS = {  # action -> icon
 }
 ANSWERED = 'removal_declined'  # the organization's answer is in `detail`, and the person should read it
 
-STYLE = '''
-.portal-activity-list { list-style: none; margin: 0; padding: 0; }
-.portal-activity { display: flex; gap: 14px; align-items: flex-start; padding: 14px 4px;
-  border-top: 1px solid var(--portal-line); }
-.portal-activity:first-child { border-top: 0; padding-top: 4px; }
-.portal-activity:last-child { padding-bottom: 4px; }
-.portal-activity-icon { flex: none; display: flex; align-items: center; justify-content: center; width: 36px;
-  height: 36px; border-radius: 50%; background: #eaf1f9; color: var(--portal-accent); }
-.portal-activity-icon .q-icon { font-size: 1.25rem; }
-.portal-activity-text { display: flex; flex-direction: column; gap: 2px; min-width: 0; }
-.portal-activity-text p { margin: 0; overflow-wrap: anywhere; }
-.portal-activity-answer { white-space: pre-line; border-left: 3px solid var(--portal-line); padding-left: 10px;
-  margin: 4px 0 2px !important; }
-.portal-activity-meta { font-size: 0.9rem; }
-'''
 
 
 class ActivityItem:

@@ -6,11 +6,11 @@ Like the organization cards, a card is the card, one block of escaped HTML and i
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 
 from nicegui import ui
 
 from services.invitations import InvitationView
+from ui.components.html_parts import icon, text
 from ui.i18n import Translator, format_date
 
 InvitationHandler = Callable[[InvitationView], object]
@@ -46,10 +46,9 @@ class InvitationCard:
 
 def invitation_html(t: Translator, view: InvitationView) -> str:
     org, invitation = view.organization, view.invitation
-    domain = f'<p class="portal-muted portal-org-domain">{escape(org.domain, quote=False)}</p>' if org.domain else ''
+    domain = f'<p class="portal-muted portal-org-domain">{text(org.domain)}</p>' if org.domain else ''
     invited = t('invitation.invited_by', inviter=view.invited_by, date=format_date(invitation.created, t.language))
     expires = t('invitation.expires', date=format_date(invitation.expires, t.language))
-    return (f'<div class="portal-org-head"><i class="q-icon notranslate material-icons portal-org-icon" '
-            f'aria-hidden="true">mark_email_unread</i><div><h3 class="portal-org-name">'
-            f'{escape(org.name, quote=False)}</h3>{domain}</div></div>'
-            f'<p class="portal-invitation-text">{escape(invited, quote=False)} {escape(expires, quote=False)}</p>')
+    return (f'<div class="portal-org-head">{icon("mark_email_unread", "portal-org-icon")}<div>'
+            f'<h3 class="portal-org-name">{text(org.name)}</h3>{domain}</div></div>'
+            f'<p class="portal-invitation-text">{text(invited)} {text(expires)}</p>')

@@ -11,11 +11,11 @@ button stays, and so does focus on it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 
 from nicegui import ui
 
 from services.organizations import GuestOrganization, Organization
+from ui.components.html_parts import attr, contact, fact, icon, is_email, text
 from ui.i18n import Translator, format_date
 
 OrganizationHandler = Callable[[Organization], object]
@@ -87,18 +87,18 @@ def _as_guest(item: Organization | GuestOrganization) -> GuestOrganization:
 def card_html(t: Translator, guest: GuestOrganization, *, home: bool) -> str:
     """The read-only part of a card; every value from the directory is escaped here and nowhere else."""
     org = guest.organization
-    domain = f'<p class="portal-muted portal-org-domain">{_text(org.domain)}</p>' if org.domain else ''
-    facts = [_fact(t('org.id'), f'<span class="portal-mono">{_text(org.id)}</span>{_copy_button(t, org.id)}')]
+    domain = f'<p class="portal-muted portal-org-domain">{text(org.domain)}</p>' if org.domain else ''
+    facts = [fact(t('org.id'), f'<span class="portal-mono">{text(org.id)}</span>{_copy_button(t, org.id)}')]
     if guest.joined:
-        facts.append(_fact(t('org.joined'), _text(format_date(guest.joined, t.language))))
+        facts.append(fact(t('org.joined'), text(format_date(guest.joined, t.language))))
     if org.privacy_url and org.privacy_url.startswith(('https://', 'http://')):
-        facts.append(_fact(t('org.privacy'), f'<a href="{_attr(org.privacy_url)}" target="_blank" '
-                                             f'rel="noopener noreferrer">{_text(t("org.privacy_link"))}</a>'))
+        facts.append(fact(t('org.privacy'), f'<a href="{attr(org.privacy_url)}" target="_blank" '
+                                             f'rel="noopener noreferrer">{text(t("org.privacy_link"))}</a>'))
     if org.privacy_contact:
-        facts.append(_fact(t('org.contact'), _contact(org.privacy_contact)))
-    note = _note('lock', _text(t('org.home_explanation'))) if home else _blocked_note(t, guest)
-    return (f'<div class="portal-org-head">{_icon("domain" if home else "business", "portal-org-icon")}'
-            f'<div><h3 class="portal-org-name">{_text(org.name)}</h3>{domain}</div></div>'
+        facts.append(fact(t('org.contact'), contact(org.privacy_contact)))
+    note = _note('lock', text(t('org.home_explanation'))) if home else _blocked_note(t, guest)
+    return (f'<div class="portal-org-head">{icon("domain" if home else "business", "portal-org-icon")}'
+            f'<div><h3 class="portal-org-name">{text(org.name)}</h3>{domain}</div></div>'
             f'<dl class="portal-facts">{"".join(facts)}</dl>{note}')
 
 
@@ -107,50 +107,24 @@ def _blocked_note(t: Translator, guest: GuestOrganization) -> str:
     if guest.leave_block is None:
         return ''
     org, name = guest.organization, guest.organization.name
-    lines = [_text(t(BLOCK_TEXT.get(guest.leave_block, 'blocked.no_privacy'), name=name))]
-    if org.privacy_contact and _is_email(org.privacy_contact):
-        lines.append(f'{_text(t("blocked.ask_contact", name=name))} {_contact(org.privacy_contact)}.')
+    lines = [text(t(BLOCK_TEXT.get(guest.leave_block, 'blocked.no_privacy'), name=name))]
+    if org.privacy_contact and is_email(org.privacy_contact):
+        lines.append(f'{text(t("blocked.ask_contact", name=name))} {contact(org.privacy_contact)}.')
     request = guest.removal_request
     if request is not None and request.state == 'open':
-        lines.append(_text(t('blocked.requested_on', name=name, date=format_date(request.created, t.language))))
+        lines.append(text(t('blocked.requested_on', name=name, date=format_date(request.created, t.language))))
     elif request is not None and request.state == 'declined':
-        lines.append(_text(t('blocked.declined_on', name=name, answer=request.answer or '',
+        lines.append(text(t('blocked.declined_on', name=name, answer=request.answer or '',
                              date=format_date(request.answered_at or request.created, t.language))))
     return _note('info', ' '.join(lines), extra_class='portal-blocked')
 
 
-def _note(icon: str, html_text: str, *, extra_class: str = '') -> str:
-    return f'<p class="portal-note {extra_class}">{_icon(icon)}<span>{html_text}</span></p>'
-
-
-def _fact(term: str, description_html: str) -> str:
-    return f'<div class="portal-fact"><dt>{_text(term)}</dt><dd>{description_html}</dd></div>'
+def _note(icon_name: str, html_text: str, *, extra_class: str = '') -> str:
+    return f'<p class="portal-note {extra_class}">{icon(icon_name)}<span>{html_text}</span></p>'
 
 
 def _copy_button(t: Translator, org_id: str) -> str:
-    return (f'<button type="button" class="portal-copy" data-copy-text="{_attr(org_id)}" '
-            f'data-copied="{_attr(t("org.copied"))}" data-copy-failed="{_attr(t("org.copy_failed"))}" '
-            f'aria-label="{_attr(t("org.copy_id"))}" title="{_attr(t("org.copy_id"))}">'
-            f'{_icon("content_copy")}</button>')
-
-
-def _is_email(contact: str) -> bool:
-    return '@' in contact and not any(c.isspace() for c in contact)
-
-
-def _contact(contact: str) -> str:
-    if _is_email(contact):
-        return f'<a href="mailto:{_attr(contact)}">{_text(contact)}</a>'
-    return _text(contact)
-
-
-def _icon(name: str, extra_class: str = '') -> str:
-    return f'<i class="q-icon notranslate material-icons {extra_class}" aria-hidden="true">{name}</i>'
-
-
-def _text(value: str) -> str:
-    return escape(value, quote=False)
-
-
-def _attr(value: str) -> str:
-    return escape(value, quote=True)
+    return (f'<button type="button" class="portal-copy" data-copy-text="{attr(org_id)}" '
+            f'data-copied="{attr(t("org.copied"))}" data-copy-failed="{attr(t("org.copy_failed"))}" '
+            f'aria-label="{attr(t("org.copy_id"))}" title="{attr(t("org.copy_id"))}">'
+            f'{icon("content_copy")}</button>')

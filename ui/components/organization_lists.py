@@ -7,8 +7,6 @@ guest in many organizations sees them a window at a time, with a search box (`Li
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
@@ -16,7 +14,7 @@ from nicegui import ui
 
 from services.invitations import InvitationService, InvitationView
 from services.organizations import GuestOrganization, Organization, OrganizationService
-from ui.accessible import heading
+from ui.accessible import region
 from ui.components.invitation_card import InvitationCard
 from ui.components.list_window import ListWindow
 from ui.components.organization_card import OrganizationCard
@@ -46,16 +44,16 @@ class OrganizationLists:
         self._organizations = organizations
         self._invitations = invitations
         self._flow, self._removal = actions.leave, actions.removal
-        with _section(t('organizations.home')):
+        with region(t('organizations.home')):
             self._home = KeyedList[Organization](ui.element('div').classes('w-full'), key=lambda org: org.id,
                                                  create=lambda org: OrganizationCard(t, org))
-        with _section(t('invitations.title')) as self._invited_section:  # shown only while there are some
+        with region(t('invitations.title')) as self._invited_section:  # shown only while there are some
             ui.label(t('invitations.intro')).classes('portal-muted')
             self._invited = KeyedList[InvitationView](
                 ui.element('div').classes('portal-grid w-full'), key=lambda view: view.invitation.id,
                 create=lambda view: InvitationCard(t, view, on_accept=partial(actions.invitation.accept, page),
                                                    on_decline=partial(actions.invitation.decline, page)))
-        with _section(t('organizations.others')):
+        with region(t('organizations.others')):
             ui.label(t('organizations.others_intro')).classes('portal-muted')
             self._window = ListWindow(t, page_size=PAGE_SIZE, search_label=t('organizations.search'),
                                       on_move=self.show)
@@ -104,11 +102,3 @@ class OrganizationLists:
         self._others.drop(organization.id)
         if not await self._flow.leave(self._page, organization):
             self.show()
-
-
-@contextmanager
-def _section(title: str) -> Iterator[ui.element]:
-    """A region named by its own level-2 heading."""
-    with ui.element('section').classes('portal-section w-full') as section:
-        section.props['aria-labelledby'] = heading(title, 2).classes('portal-h2').html_id
-        yield section

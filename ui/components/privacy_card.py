@@ -7,19 +7,11 @@ person knows which of the two to ask for.
 
 from __future__ import annotations
 
-from html import escape
-
 from nicegui import ui
 
 from services.organizations import Organization
+from ui.components.html_parts import attr, contact, fact, icon, text
 from ui.i18n import Translator
-
-STYLE = '''
-.portal-visually-hidden { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
-  overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
-.portal-privacy-missing { color: var(--portal-muted); }
-.portal-card .portal-external .q-icon { font-size: 1rem; vertical-align: -2px; margin-left: 2px; }
-'''
 
 
 class PrivacyCard:
@@ -37,23 +29,23 @@ class PrivacyCard:
 
 def privacy_html(t: Translator, org: Organization, *, home: bool) -> str:
     """The card's content; every value from the directory is escaped here and nowhere else."""
-    domain = f'<p class="portal-muted">{_text(org.domain)}</p>' if org.domain else ''
-    head = (f'<div class="portal-org-head">{_icon("domain" if home else "business", "portal-org-icon")}'
-            f'<div><h3 class="portal-org-name">{_text(org.name)}</h3>{domain}</div></div>')
-    statement, contact = statement_url(org), org.privacy_contact
-    if not statement and not contact:
-        none = _text(t('privacy.none', name=org.name))
-        return f'{head}<p class="portal-note">{_icon("info")}<span>{none}</span></p>'
+    domain = f'<p class="portal-muted">{text(org.domain)}</p>' if org.domain else ''
+    head = (f'<div class="portal-org-head">{icon("domain" if home else "business", "portal-org-icon")}'
+            f'<div><h3 class="portal-org-name">{text(org.name)}</h3>{domain}</div></div>')
+    statement, address = statement_url(org), org.privacy_contact
+    if not statement and not address:
+        none = text(t('privacy.none', name=org.name))
+        return f'{head}<p class="portal-note">{icon("info")}<span>{none}</span></p>'
     if statement:
-        more = _text(t('privacy.statement_link_more', name=org.name))  # for those who reach the link on its own
-        statement_html = (f'<a class="portal-external" href="{_attr(statement)}" target="_blank" '
-                          f'rel="noopener noreferrer">{_text(t("privacy.statement_link"))}'
-                          f'<span class="portal-visually-hidden"> {more}</span>{_icon("open_in_new")}</a>')
+        more = text(t('privacy.statement_link_more', name=org.name))  # for those who reach the link on its own
+        statement_html = (f'<a class="portal-external" href="{attr(statement)}" target="_blank" '
+                          f'rel="noopener noreferrer">{text(t("privacy.statement_link"))}'
+                          f'<span class="portal-visually-hidden"> {more}</span>{icon("open_in_new")}</a>')
     else:
         statement_html = _missing(t('privacy.no_statement', name=org.name))
-    contact_html = _contact(contact) if contact else _missing(t('privacy.no_contact', name=org.name))
-    return (head + '<dl class="portal-facts">' + _fact(t('privacy.statement'), statement_html) +
-            _fact(t('privacy.contact'), contact_html) + '</dl>')
+    contact_html = contact(address) if address else _missing(t('privacy.no_contact', name=org.name))
+    return (head + '<dl class="portal-facts">' + fact(t('privacy.statement'), statement_html) +
+            fact(t('privacy.contact'), contact_html) + '</dl>')
 
 
 def statement_url(org: Organization) -> str | None:
@@ -62,27 +54,5 @@ def statement_url(org: Organization) -> str | None:
     return url if url.lower().startswith(('https://', 'http://')) else None
 
 
-def _contact(contact: str) -> str:
-    if '@' in contact and not any(c.isspace() for c in contact):
-        return f'<a href="mailto:{_attr(contact)}">{_text(contact)}</a>'
-    return _text(contact)
-
-
 def _missing(sentence: str) -> str:
-    return f'<span class="portal-privacy-missing">{_text(sentence)}</span>'
-
-
-def _fact(term: str, description_html: str) -> str:
-    return f'<div class="portal-fact"><dt>{_text(term)}</dt><dd>{description_html}</dd></div>'
-
-
-def _icon(name: str, extra_class: str = '') -> str:
-    return f'<i class="q-icon notranslate material-icons {extra_class}" aria-hidden="true">{name}</i>'
-
-
-def _text(value: str) -> str:
-    return escape(value, quote=False)
-
-
-def _attr(value: str) -> str:
-    return escape(value, quote=True)
+    return f'<span class="portal-privacy-missing">{text(sentence)}</span>'

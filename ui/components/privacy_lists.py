@@ -7,13 +7,10 @@ there to ask about.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from nicegui import ui
 
 from services.organizations import Organization, OrganizationService
-from ui.accessible import heading
+from ui.accessible import region
 from ui.components.list_window import ListWindow
 from ui.components.privacy_card import PrivacyCard
 from ui.keyed_list import KeyedList
@@ -27,10 +24,10 @@ class PrivacyLists:
         t = page.t
         self._page = page
         self._organizations = organizations
-        with _section(t('privacy.home')):
+        with region(t('privacy.home')):
             self._home = KeyedList[Organization](ui.element('div').classes('w-full'), key=lambda org: org.id,
                                                  create=lambda org: PrivacyCard(t, org, home=True))
-        with _section(t('privacy.others')):
+        with region(t('privacy.others')):
             self._window = ListWindow(t, page_size=PAGE_SIZE, search_label=t('privacy.search'), on_move=self.show)
             self._window.controls()
             self._none = ui.label(t('privacy.no_others')).classes('portal-muted')
@@ -49,11 +46,3 @@ class PrivacyLists:
         self._none.visible = view.others_total == 0
         window.show_counts(total=view.others_total, matching=view.others_matching, offset=view.offset,
                            shown=len(view.others))
-
-
-@contextmanager
-def _section(title: str) -> Iterator[None]:
-    """A region named by its own level-2 heading."""
-    with ui.element('section').classes('portal-section w-full') as section:
-        section.props['aria-labelledby'] = heading(title, 2).classes('portal-h2').html_id
-        yield
