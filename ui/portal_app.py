@@ -21,6 +21,7 @@ from ui import (
     activity_page,
     auth_routes,
     invitation_page,
+    live_connection,
     notice_pages,
     organizations_page,
     overview_page,
@@ -29,6 +30,7 @@ from ui import (
 from ui.demo_provider.routes import PREFIX, demo_provider_routes
 from ui.request_log import RequestLog
 from ui.security_headers import SecurityHeaders
+from ui.web_session import SESSION_ID
 
 STATIC = Path(__file__).parent / 'static'
 DEMO_CLIENT_ID = 'myprofile-portal-demo'
@@ -63,6 +65,8 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
         purge_daily(services.memberships, services.invitations, run_blocking=run.io_bound),
         name='purge past retention'))
     secret = demo_storage_secret(settings.data_dir) if settings.demo_provider else settings.storage_secret
+    live_connection.install(services.sessions, live_connection.SessionCookie(
+        name=settings.session_cookie, secret=secret, max_age=settings.session_max_hours * 3600, key=SESSION_ID))
     return {'storage_secret': secret,
             'session_middleware_kwargs': {'https_only': settings.https, 'same_site': 'lax', 'path': '/',
                                           'session_cookie': settings.session_cookie,

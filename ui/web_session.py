@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from services.sessions import Session, SessionStore
+from ui import live_connection
 from ui.i18n import Translator, negotiate_language, supported
 
 SESSION_ID = 'sid'
@@ -46,6 +47,7 @@ def signed_in_visit(request: Request, sessions: SessionStore) -> Visit | Redirec
     session = current_session(request, sessions)
     if session is None:
         return sign_in_redirect(request)
+    live_connection.bind(session.id)  # only a socket with this session's cookie may drive the page
     return Visit(session=session, t=Translator(language_of(request)))
 
 
