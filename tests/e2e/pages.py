@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, StorageState, expect
@@ -107,5 +110,55 @@ def screenshot(page: Page, folder: Path, name: str) -> Path:
     """A full-page PNG in the test's own tmp_path, for looking at when a test fails (never committed)."""
     path = folder / f'{name}.png'
     page.screenshot(path=path, full_page=True)
+    assert path.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n', f'{path} is not a PNG'
+    return path
+
+
+# --- the membership lifecycle: invitations, blocked cards, removal requests ---
+
+INVITATIONS_SECTION = 'Pending invitations'
+
+
+def invitations_section(page: Page, name: str = INVITATIONS_SECTION) -> Locator:
+    """The "Pending invitations" region; it is not there at all while there are none."""
+    return page.get_by_role('region', name=name)
+
+
+def invitation_card(page: Page, organization: str) -> Locator:
+    """The pending invitation of `organization` (its name is the card's level-3 heading)."""
+    return page.locator('[data-invitation-id]').filter(
+        has=page.get_by_role('heading', level=3, name=organization, exact=True))
+
+
+def guest_card(page: Page, organization: str) -> Locator:
+    """The card of guest organization `organization` under "Other organizations you collaborate with"."""
+    return page.locator('[data-org-id]').filter(has=card_heading(page, organization))
+
+
+def notification(page: Page, text: str) -> Locator:
+    """A message the page announces (a Quasar notification is an ARIA alert)."""
+    return page.get_by_role('alert').filter(has_text=text)
+
+
+def invitation_link(result: subprocess.CompletedProcess) -> str:
+    """The link `python main.py invite ...` printed as its last line, once it has succeeded."""
+    assert result.returncode == 0, result.stdout + result.stderr
+    link = result.stdout.strip().splitlines()[-1]
+    assert '/invitations/' in link, result.stdout
+    return link
+
+
+def keep_screenshot(path: Path) -> None:
+    """Also copy a screenshot to $E2E_SCREENSHOT_DIR when it is set (for looking at them after a run)."""
+    folder = os.environ.get('E2E_SCREENSHOT_DIR')
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, Path(folder) / path.name)
+
+
+def viewport_screenshot(page: Page, folder: Path, name: str) -> Path:
+    """What the window shows, for an open dialog (its backdrop covers the window, not the whole page)."""
+    path = folder / f'{name}.png'
+    page.screenshot(path=path)
     assert path.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n', f'{path} is not a PNG'
     return path
