@@ -29,6 +29,8 @@ class DirectoryReader(Protocol):
 
     def person(self, subject: str) -> Person | None: ...
 
+    def people_with_email(self, address: str) -> list[Person]: ...
+
     def memberships_of(self, subject: str) -> list[Membership]:
         """Every stored membership of `subject`, left ones (still within retention) included."""
 

@@ -72,6 +72,12 @@ class TinyDirectoryStore:
         with self._lock:
             return self._state.index.people.get(subject)
 
+    def people_with_email(self, address: str) -> list[Person]:
+        """The people whose directory address is `address` (compared case-insensitively)."""
+        address = address.casefold()
+        with self._lock:
+            return [p for p in self._state.index.people.values() if (p.email or '').casefold() == address]
+
     def memberships_of(self, subject: str) -> list[Membership]:
         """Every stored membership of `subject`, left ones (still within retention) included."""
         with self._lock:

@@ -256,6 +256,9 @@ class InvitationService:
 
 
 def _member_with_address(reader: DirectoryReader, org_id: str, address: str) -> bool:
+    """Someone with this address already belongs to the organization: as a guest, or it is their home."""
+    if any(person.home == org_id for person in reader.people_with_email(address)):
+        return True
     for membership in reader.members_of(org_id):
         person = reader.person(membership.subject)
         if person is not None and (person.email or '').casefold() == address and membership.state != LEFT:

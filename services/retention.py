@@ -1,5 +1,5 @@
-"""The running app's own housekeeping, once a day without an operator: left memberships past their retention
-period are purged, and invitations past their expiry are marked expired."""
+"""The running app's own housekeeping, without an operator: once a day left memberships past their retention
+period are purged and invitations past their expiry marked expired; every second expired sessions are ended."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from services.errors import PortalError
 from services.invitations import InvitationService
 from services.membership_admin import MembershipAdmin
+from services.sessions import SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -26,4 +27,11 @@ async def purge_daily(memberships: MembershipAdmin, invitations: InvitationServi
                 await run_blocking(chore)
             except PortalError as error:
                 log.error('daily housekeeping (%s) did not run: %s', chore.__name__, error)
+        await asyncio.sleep(interval)
+
+
+async def sweep_sessions(sessions: SessionStore, *, interval: float = 1.0) -> None:
+    """End expired sessions every second: their open pages leave, and nothing of them stays in memory."""
+    while True:
+        sessions.sweep()
         await asyncio.sleep(interval)

@@ -48,5 +48,6 @@ def build_services(settings: Settings) -> Services:
                     invitations=InvitationService(store, events, public_url=settings.public_url,
                                                   days=settings.invitation_days),
                     sessions=SessionStore(idle_timeout=timedelta(minutes=settings.session_idle_minutes),
-                                          absolute_lifetime=timedelta(hours=settings.session_max_hours)),
+                                          absolute_lifetime=timedelta(hours=settings.session_max_hours),
+                                          events=events),
                     sign_in_limit=RateLimiter(limit=settings.rate_limit_sign_ins, window_seconds=60))

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from services.activity import ActivityService
+from services.errors import UnknownPerson
 from services.events import MembershipEvents
 from services.sessions import SessionStore
 from ui.accessible import heading
@@ -14,7 +15,7 @@ from ui.components.activity_list import ActivityList
 from ui.frame import page_frame
 from ui.live import redraw_on_change
 from ui.open_page import open_page
-from ui.web_session import signed_in_visit
+from ui.web_session import no_longer_in_directory, signed_in_visit
 
 
 def register(activity: ActivityService, sessions: SessionStore, events: MembershipEvents) -> None:
@@ -30,5 +31,8 @@ def register(activity: ActivityService, sessions: SessionStore, events: Membersh
             ui.label(t('activity.intro')).classes('portal-lead')
             entries = ActivityList(page, activity)
         redraw_on_change(events, person.subject, entries.refresh)  # before the first read: no event falls between
-        await entries.show()  # the first window is in the page as it is sent
+        try:
+            await entries.show()  # the first window is in the page as it is sent
+        except UnknownPerson:
+            return no_longer_in_directory()
         return None

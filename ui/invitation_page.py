@@ -59,7 +59,8 @@ class _Invitation:
         t, name = page.t, view.organization.name
         with ui.card().classes('portal-card portal-notice').mark('invitation') as self._card:
             heading(t('invitation_page.heading', name=name), 1).classes('portal-h1').props('tabindex=-1')
-            ui.label(t('invitation_page.body', inviter=view.invited_by, name=name))
+            ui.label(t('invitation_page.body', inviter=view.invited_by, name=name) if view.invited_by != name
+                     else t('invitation_page.body_organization', name=name))
             ui.label(t('invitation.expires', date=format_date(view.invitation.expires, t.language))) \
                 .classes('portal-muted')
             with ui.row().classes('w-full justify-end gap-2'):
@@ -77,9 +78,13 @@ class _Invitation:
             return
         with page.client:
             self._card.clear()
+            done_key = 'invitation_page.done_accepted' if accept else 'invitation_page.done_declined'
             with self._card:
-                title = heading(page.t('invitation_page.done_accepted' if accept else 'invitation_page.done_declined',
-                                       name=name), 1).classes('portal-h1').props('tabindex=-1')
+                with ui.row().classes('items-center gap-2 no-wrap'):
+                    ui.icon('check_circle' if accept else 'info', size='md').classes('portal-org-icon') \
+                        .props('aria-hidden=true')
+                    title = heading(page.t(done_key, name=name), 1).classes('portal-h1').props('tabindex=-1')
+                ui.label(page.t(f'{done_key}_more', name=name))
                 ui.link(page.t('invitation_page.to_organizations'), '/organizations').classes('portal-action-link')
             ui.run_javascript(f'document.getElementById("{title.html_id}")?.focus()')
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from nicegui import ui
 
+from services.errors import UnknownPerson
 from services.events import MembershipEvents
 
 
@@ -34,7 +35,10 @@ def redraw_on_change(events: MembershipEvents, subject: str, redraw: Callable[[]
         pending = False
         if not client.is_deleted:  # a tab closed between the event and this call
             with client:
-                redraw()
+                try:
+                    redraw()
+                except UnknownPerson:  # removed from the directory (a restore) while the page was open
+                    ui.navigate.to('/sign-in-problem?reason=unknown_person')
 
     unsubscribe = events.subscribe(subject, on_change)
     client.on_delete(unsubscribe)

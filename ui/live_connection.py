@@ -28,7 +28,9 @@ import itsdangerous
 from nicegui import core, ui
 from nicegui.client import Client
 
-from services.sessions import SessionStore
+from services.events import MembershipEvents
+from services.sessions import SessionStore, session_topic
+from ui.live import redraw_on_change
 
 security = logging.getLogger('myprofile.security')
 browser_log = logging.getLogger('myprofile.browser')
@@ -39,8 +41,15 @@ _bound: weakref.WeakKeyDictionary[Client, str] = weakref.WeakKeyDictionary()  # 
 
 
 def bind(session_id: str) -> None:
-    """Bind the page being built to the session that builds it (call inside a page function)."""
-    _bound[ui.context.client] = session_id
+    """Bind the page being built to the session that builds it (call inside a page function).
+
+    When that session ends (signed out in another tab, expired, or ended by the server) the page leaves for the
+    signed-out page within a second, and its socket is admitted no more.
+    """
+    client = ui.context.client
+    _bound[client] = session_id
+    if _guard:
+        redraw_on_change(_guard[0].events, session_topic(session_id), lambda: ui.navigate.to('/signed-out'))
 
 
 class SessionCookie:
@@ -68,15 +77,16 @@ class SessionCookie:
 class _Guard:
     sessions: SessionStore
     cookie: SessionCookie
+    events: MembershipEvents
 
 
 _guard: list[_Guard] = []  # the app's one guard; NiceGUI's test fixture builds the app again for every test
 
 
-def install(sessions: SessionStore, cookie: SessionCookie) -> None:
+def install(sessions: SessionStore, cookie: SessionCookie, events: MembershipEvents) -> None:
     """Guard the handshake and every inbound socket event of this process; a second call only updates the guard."""
     first = not _guard
-    _guard[:] = [_Guard(sessions=sessions, cookie=cookie)]
+    _guard[:] = [_Guard(sessions=sessions, cookie=cookie, events=events)]
     if not first:
         return
     original_accept = Client.accept_handshake
@@ -114,6 +124,11 @@ def _admitted_only(name: str, handler: Callable[[str, Any], Any]) -> Callable[[s
         if not socket_id.startswith('test-') and \
                 socket_id not in client._socket_to_document_id:  # NiceGUI keeps no public view of its sockets
             security.warning('refused: a %r message for a page from a socket that page did not admit', name)
+            return None
+        session_id = _bound.get(client)
+        if name == 'event' and session_id is not None and _guard and \
+                _guard[0].sessions.get(session_id, touch=False) is None:
+            security.info('ignored: an event for a page whose session has ended')
             return None
         return handler(socket_id, msg)
     return guarded

@@ -6,6 +6,7 @@ from nicegui import ui
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
+from services.errors import UnknownPerson
 from services.events import MembershipEvents
 from services.invitations import InvitationService, email_topic
 from services.organizations import OrganizationService
@@ -19,7 +20,7 @@ from ui.leave_flow import LeaveFlow
 from ui.live import redraw_on_change
 from ui.open_page import open_page
 from ui.removal_flow import RemovalFlow
-from ui.web_session import signed_in_visit
+from ui.web_session import no_longer_in_directory, signed_in_visit
 
 
 def register(organizations: OrganizationService, removals: RemovalRequestService, invitations: InvitationService,
@@ -41,7 +42,10 @@ def register(organizations: OrganizationService, removals: RemovalRequestService
             page.focus_after_leave = title.html_id
             ui.label(t('organizations.intro')).classes('portal-lead')
             lists = OrganizationLists(page, organizations, invitations, actions)
-        lists.show()
+        try:
+            lists.show()
+        except UnknownPerson:
+            return no_longer_in_directory()
         for topic in (person.subject, *(email_topic(email) for email in page.emails)):
             redraw_on_change(events, topic, lists.show)
         return None

@@ -6,6 +6,7 @@ from nicegui import ui
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
+from services.errors import UnknownPerson
 from services.events import MembershipEvents
 from services.invitations import InvitationService, email_topic, person_emails
 from services.organizations import OrganizationService
@@ -14,7 +15,7 @@ from ui.accessible import heading
 from ui.frame import page_frame
 from ui.i18n import Translator, format_count
 from ui.live import redraw_on_change
-from ui.web_session import signed_in_visit
+from ui.web_session import no_longer_in_directory, signed_in_visit
 
 SUMMARY_NAMES = 3
 
@@ -58,7 +59,10 @@ def register(organizations: OrganizationService, invitations: InvitationService,
             invited.set_visibility(pending > 0)
 
         emails = person_emails(person)
-        show()
+        try:
+            show()
+        except UnknownPerson:
+            return no_longer_in_directory()
         for topic in (person.subject, *(email_topic(email) for email in emails)):
             redraw_on_change(events, topic, show)
         return None

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from services.demo_directory import ACCOUNTS, DEMO_INVITATION, DIRECTORY
 from services.demo_provider import DemoProvider, DemoProviderConfig
 from services.outside_changes import watch_outside_changes
-from services.retention import purge_daily
+from services.retention import purge_daily, sweep_sessions
 from services.settings import Settings, demo_storage_secret
 from services.sign_in import RelyingParty, RelyingPartyConfig
 from services.wiring import Services
@@ -66,7 +66,9 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
         name='purge past retention'))
     secret = demo_storage_secret(settings.data_dir) if settings.demo_provider else settings.storage_secret
     live_connection.install(services.sessions, live_connection.SessionCookie(
-        name=settings.session_cookie, secret=secret, max_age=settings.session_max_hours * 3600, key=SESSION_ID))
+        name=settings.session_cookie, secret=secret, max_age=settings.session_max_hours * 3600, key=SESSION_ID),
+        services.events)
+    app.on_startup(lambda: background_tasks.create(sweep_sessions(services.sessions), name='end expired sessions'))
     return {'storage_secret': secret,
             'session_middleware_kwargs': {'https_only': settings.https, 'same_site': 'lax', 'path': '/',
                                           'session_cookie': settings.session_cookie,

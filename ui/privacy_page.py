@@ -6,6 +6,7 @@ from nicegui import ui
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
+from services.errors import UnknownPerson
 from services.events import MembershipEvents
 from services.organizations import OrganizationService
 from services.sessions import SessionStore
@@ -14,7 +15,7 @@ from ui.components.privacy_lists import PrivacyLists
 from ui.frame import page_frame
 from ui.live import redraw_on_change
 from ui.open_page import open_page
-from ui.web_session import signed_in_visit
+from ui.web_session import no_longer_in_directory, signed_in_visit
 
 
 def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents) -> None:
@@ -29,6 +30,9 @@ def register(organizations: OrganizationService, sessions: SessionStore, events:
             heading(t('privacy.title'), 1).classes('portal-h1')
             ui.label(t('privacy.intro')).classes('portal-lead')
             lists = PrivacyLists(page, organizations)
-        lists.show()
+        try:
+            lists.show()
+        except UnknownPerson:
+            return no_longer_in_directory()
         redraw_on_change(events, person.subject, lists.show)
         return None

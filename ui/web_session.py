@@ -51,6 +51,11 @@ def signed_in_visit(request: Request, sessions: SessionStore) -> Visit | Redirec
     return Visit(session=session, t=Translator(language_of(request)))
 
 
+def no_longer_in_directory() -> RedirectResponse:
+    """For a signed-in person the directory no longer knows (removed, for example by a restore): a plain page."""
+    return RedirectResponse('/sign-in-problem?reason=unknown_person', status_code=303)
+
+
 def sign_in_redirect(request: Request) -> RedirectResponse:
     path = request.url.path + (f'?{request.url.query}' if request.url.query else '')
     return RedirectResponse(f'/auth/login?next={quote(safe_return_path(path), safe="")}', status_code=303)

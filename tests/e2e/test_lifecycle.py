@@ -123,8 +123,8 @@ def test_blocked_cards_say_why_and_offer_a_request_instead_of_leave(adele_page: 
     litware, northwind = guest_card(page, LITWARE.name), guest_card(page, NORTHWIND.name)
 
     reason = litware.get_by_role('paragraph').filter(has_text=LITWARE_REASON)
-    expect(reason).to_contain_text(f'{LITWARE_REASON} Contact {LITWARE.name} at {LITWARE.privacy_contact}.')
-    expect(reason.get_by_role('link', name=LITWARE.privacy_contact)).to_have_attribute(
+    expect(reason).to_contain_text(f'{LITWARE_REASON} Its privacy contact, above, can tell you more.')
+    expect(litware.get_by_role('definition').get_by_role('link', name=LITWARE.privacy_contact)).to_have_attribute(
         'href', f'mailto:{LITWARE.privacy_contact}')
     expect(northwind).to_contain_text(NORTHWIND_REASON)
     expect(northwind).not_to_contain_text('Contact')  # it has published no contact at all
@@ -231,7 +231,7 @@ def test_organizations_with_a_pending_invitation(megan_page: Callable[..., Page]
 
 @pytest.mark.parametrize(('locale', 'button', 'dialog_name'), [
     ('en-US', f'Request removal from {LITWARE.name}', f'Ask {LITWARE.name} to remove you'),
-    ('nl-NL', f'Verwijdering bij {LITWARE.name} aanvragen', f'{LITWARE.name} vragen u te verwijderen'),
+    ('nl-NL', f'Verwijdering bij {LITWARE.name} aanvragen', f'Vraag {LITWARE.name} om u te verwijderen'),
 ], ids=('en', 'nl'))
 def test_the_removal_dialog(adele_page: Callable[[str], Page], tmp_path: Path, locale: str, button: str,
                             dialog_name: str) -> None:

@@ -4,8 +4,10 @@ not be able to watch or drive that page. Against the real app, with sockets open
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import socketio
 
@@ -84,3 +86,18 @@ async def test_a_browser_log_line_cannot_forge_server_log_lines(portal: Portal) 
     log = log_of(portal)
     assert '\n2026-01-01 00:00:00,000 WARNING myprofile.security: forged' not in log
     assert 'browser said' in log and 'y' * 1000 not in log
+
+
+async def test_open_pages_leave_within_a_second_of_sign_out_elsewhere(portal: Portal) -> None:
+    """Finding 2: after sign-out in another tab the page must not go on receiving updates."""
+    adele = http_sign_in(portal.url, ADELE)
+    page = open_page(portal.url, '/organizations', adele)
+    owner = Socket()
+    await owner.connect(page, adele)
+    httpx.get(f'{portal.url}/auth/logout', headers={'Cookie': adele}, follow_redirects=False, timeout=10)
+    for _ in range(15):
+        if any(event == 'open' and '/signed-out' in json.dumps(data) for event, data in owner.received):
+            break
+        await asyncio.sleep(0.1)
+    assert any(event == 'open' and '/signed-out' in json.dumps(data) for event, data in owner.received)
+    await owner.sio.disconnect()

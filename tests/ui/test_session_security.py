@@ -189,3 +189,23 @@ async def test_an_ended_session_goes_to_sign_in_and_back_to_the_page_asked_for(u
     response = await user.http_client.get('/organizations?view=all')
     assert response.headers['location'] == '/auth/login?next=%2Forganizations%3Fview%3Dall'
     await sign_in(user, ADELE, next_path='/organizations?view=all', expect_path='/organizations')
+
+
+async def test_a_person_removed_by_a_restore_gets_a_plain_page_not_an_error(user: User, portal_environment: Path,
+                                                                            tmp_path: Path) -> None:
+    await sign_in(user, ADELE)
+    await user.open('/organizations')
+    backup = tmp_path / 'without-adele.json'  # a backup of a directory that never had Adele
+    backup.write_text(json.dumps({
+        'organizations': {'1': {'id': 'org-1', 'name': 'One', 'domain': 'one.example'}},
+        'people': {'1': {'subject': MEGAN, 'name': 'Megan Bowen', 'home': 'org-1'}}}))
+    result = subprocess.run([sys.executable, 'main.py', 'restore', str(backup)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    for _ in range(30):  # the running app takes the restore in within a second
+        response = await user.http_client.get('/organizations')
+        if response.status_code == 303:
+            break
+        await asyncio.sleep(0.1)
+    assert response.headers['location'] == '/sign-in-problem?reason=unknown_person'
+    assert (await user.http_client.get('/')).headers['location'] == '/sign-in-problem?reason=unknown_person'

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.sessions import SessionStore, SignedInPerson
+from services.events import MembershipEvents
+from services.sessions import SessionStore, SignedInPerson, session_topic
 from services.settings import SettingsError, load_settings
+from tests.fakes import SettableClock
 
 PERSON = SignedInPerson(issuer='https://idp.example', subject='s-1', name='Ann')
 
@@ -84,3 +86,18 @@ def test_idle_and_absolute_timeouts() -> None:
         assert sessions.get(busy.id) is not None
     clock.now += timedelta(minutes=29)  # 12.1 hours after sign-in
     assert sessions.get(busy.id) is None
+
+
+def test_an_ended_or_expired_session_tells_its_open_pages_and_is_gone() -> None:
+    clock, events, heard = SettableClock(), MembershipEvents(), []
+    store = SessionStore(idle_timeout=timedelta(minutes=30), clock=clock, events=events)
+    person = SignedInPerson(issuer='https://issuer.test', subject='ann', name='Ann')
+    signed_out, idle = store.start(person), store.start(person)
+    for session in (signed_out, idle):
+        events.subscribe(session_topic(session.id), lambda sid=session.id: heard.append(sid))
+    store.end(signed_out.id)
+    assert heard == [signed_out.id]
+    clock.now += timedelta(minutes=31)
+    assert store.sweep() == 1  # nobody looked it up: the sweep ends it all the same
+    assert heard == [signed_out.id, idle.id]
+    assert store.get(idle.id) is None and store.sweep() == 0

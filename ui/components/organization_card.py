@@ -108,8 +108,8 @@ def _blocked_note(t: Translator, guest: GuestOrganization) -> str:
         return ''
     org, name = guest.organization, guest.organization.name
     lines = [text(t(BLOCK_TEXT.get(guest.leave_block, 'blocked.no_privacy'), name=name))]
-    if org.privacy_contact and is_email(org.privacy_contact):
-        lines.append(f'{text(t("blocked.ask_contact", name=name))} {contact(org.privacy_contact)}.')
+    if org.privacy_contact and is_email(org.privacy_contact):  # the Contact line above has the mail link
+        lines.append(text(t('blocked.ask_contact_above', name=name)))
     request = guest.removal_request
     if request is not None and request.state == 'open':
         lines.append(text(t('blocked.requested_on', name=name, date=format_date(request.created, t.language))))
