@@ -200,7 +200,10 @@ def serve(settings: Settings) -> None:
         log.warning('No identity provider configured: serving the DEMO identity provider at %s/demo-idp',
                     settings.public_url)
     ui.run(host=settings.host, port=settings.port, title='My Profile', reload=False, show=False,
-           language='en-US', favicon='🏢', reconnect_timeout=10, access_log=False, **run_options)
+           language='en-US', favicon='🏢', reconnect_timeout=10, access_log=False,
+           server_header=False,  # no "server: uvicorn" to tell attackers what to try
+           proxy_headers=False,  # X-Forwarded-* are applied by ui/forwarded_headers.py, from trusted proxies only
+           **run_options)
 
 
 if __name__ in {'__main__', '__mp_main__'}:

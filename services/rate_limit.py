@@ -32,11 +32,22 @@ class RateLimiter:
             for window in windows:
                 window.append(now)
 
+    def sweep(self) -> int:
+        """Forget every key with no attempt inside the window (the app calls this every second), so a flood of
+        addresses leaves nothing behind; returns how many were forgotten."""
+        now = self._clock()
+        with self._lock:
+            idle = [key for key, window in self._hits.items() if not window or window[-1] <= now - self._window]
+            for key in idle:
+                del self._hits[key]
+        return len(idle)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._hits)
+
     def _window_of(self, key: str, now: float) -> deque[float]:
         window = self._hits.setdefault(key, deque())
         while window and window[0] <= now - self._window:
             window.popleft()
-        if len(self._hits) > 10_000:  # forget idle keys so the table stays small
-            for idle in [k for k, w in self._hits.items() if not w and k != key]:
-                del self._hits[idle]
         return window

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from services.errors import PortalError
 from services.invitations import InvitationService
 from services.membership_admin import MembershipAdmin
+from services.rate_limit import RateLimiter
 from services.sessions import SessionStore
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,13 @@ async def purge_daily(memberships: MembershipAdmin, invitations: InvitationServi
         await asyncio.sleep(interval)
 
 
-async def sweep_sessions(sessions: SessionStore, *, interval: float = 1.0) -> None:
-    """End expired sessions every second: their open pages leave, and nothing of them stays in memory."""
+async def sweep_every_second(sessions: SessionStore, limiters: Iterable[RateLimiter], *,
+                             interval: float = 1.0) -> None:
+    """End expired sessions (their open pages leave) and forget idle rate-limit keys: nothing of either stays in
+    memory after it stopped mattering."""
+    limiters = tuple(limiters)
     while True:
         sessions.sweep()
+        for limiter in limiters:
+            limiter.sweep()
         await asyncio.sleep(interval)

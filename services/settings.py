@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -30,7 +31,8 @@ class Settings(BaseSettings):
     db: Path = DEFAULT_DATA_DIR / 'directory.json'
     storage_secret: str = ''
     home_org_claim: str = 'tid'
-    oidc_token_auth_method: Literal['client_secret_basic', 'client_secret_post'] = 'client_secret_basic'
+    # None (unset or empty): the relying party chooses from the provider's discovery document
+    oidc_token_auth_method: Literal['client_secret_basic', 'client_secret_post'] | None = None
     oidc_algorithms: str = 'RS256,ES256,PS256'
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_max_hours: int = Field(default=12, ge=1, le=24 * 30)
@@ -38,11 +40,33 @@ class Settings(BaseSettings):
     rate_limit_leaves: int = Field(default=20, ge=1)
     retention_days: int = Field(default=30, ge=0, le=3650)  # a left membership is kept this long, then purged
     invitation_days: int = Field(default=14, ge=1, le=365)  # how long an invitation link can be used
+    trusted_proxies: str = ''  # addresses or networks of the reverse proxies whose X-Forwarded-* headers count
 
     @field_validator('public_url', 'oidc_issuer')
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.strip().rstrip('/')
+
+    @field_validator('oidc_token_auth_method', mode='before')
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    @field_validator('trusted_proxies')
+    @classmethod
+    def _proxies_are_networks(cls, value: str) -> str:
+        for part in _parts(value):
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f'{part!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)') from None
+        return ','.join(_parts(value))
+
+    @property
+    def trusted_proxy_list(self) -> tuple[str, ...]:
+        return tuple(_parts(self.trusted_proxies))
 
     @model_validator(mode='after')
     def _refuse_unsafe(self) -> Settings:
@@ -118,3 +142,7 @@ def demo_storage_secret(data_dir: Path) -> str:
     secret = secrets.token_urlsafe(48)
     write_atomically(path, secret.encode('ascii'), mode=0o600)
     return secret
+
+
+def _parts(value: str) -> list[str]:
+    return [part.strip() for part in value.split(',') if part.strip()]

@@ -4,13 +4,18 @@ Authlib's Starlette client does the protocol; the checks it leaves to the caller
 issuer must be the configured one, an ID token must be present, `iss` and `aud` are checked against our
 configuration, only allow-listed algorithms count whatever the provider announces, and the userinfo `sub`
 must be the ID token's. Every refusal is logged with its reason on the 'myprofile.security' logger.
+
+Client authentication at the token endpoint is the configured method, or else the one the discovery document
+advertises (`client_secret_basic` first, then `client_secret_post`; the OpenID Connect default,
+`client_secret_basic`, when it lists neither or says nothing). Discovery is read at the first sign-in (or sign-out)
+after start-up, and the choice is logged then, once.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from authlib.integrations.base_client.errors import OAuthError
@@ -26,6 +31,10 @@ from services.rate_limit import RateLimiter
 from services.sessions import Session, SessionStore
 
 security_log = logging.getLogger('myprofile.security')
+log = logging.getLogger(__name__)
+
+TokenAuthMethod = Literal['client_secret_basic', 'client_secret_post']
+TOKEN_AUTH_METHODS: tuple[TokenAuthMethod, ...] = ('client_secret_basic', 'client_secret_post')  # by preference
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -35,7 +44,7 @@ class RelyingPartyConfig:
     client_secret: str
     redirect_uri: str
     allowed_algorithms: tuple[str, ...] = ('RS256', 'ES256', 'PS256')
-    token_auth_method: str = 'client_secret_basic'
+    token_auth_method: TokenAuthMethod | None = None  # None: choose from the discovery document
     transport: Any = field(default=None, repr=False)  # an httpx2 transport, to reach the in-process demo provider
 
 
@@ -47,9 +56,10 @@ class RelyingParty:
         self._identity = identity
         self._sessions = sessions
         self._issuer_rule: IssuerRule | None = None
+        self._token_auth_method: TokenAuthMethod | None = None
+        self._token_auth_method_for: object = None  # the `_loaded_at` of the metadata the method was chosen from
         self.pending = PendingSignIns()
-        client_kwargs: dict[str, Any] = {'scope': 'openid email profile', 'code_challenge_method': 'S256',
-                                         'token_endpoint_auth_method': config.token_auth_method}
+        client_kwargs: dict[str, Any] = {'scope': 'openid email profile', 'code_challenge_method': 'S256'}
         if config.transport is not None:
             client_kwargs['transport'] = config.transport
         self._client = OAuth(cache=self.pending).register(
@@ -170,7 +180,42 @@ class RelyingParty:
             raise SignInRefused(f'discovery issuer {published!r} is not the configured issuer')
         self._issuer_rule = rule
         metadata['id_token_signing_alg_values_supported'] = list(self._config.allowed_algorithms)
+        if self._token_auth_method is None or metadata.get('_loaded_at') != self._token_auth_method_for:
+            self._token_auth_method = self._choose_token_auth_method(metadata)
+            self._token_auth_method_for = metadata.get('_loaded_at')
+        # Authlib builds its client with these metadata as keyword arguments, after `client_kwargs`: set here, the
+        # method is the one used, and a discovery document carrying a `token_endpoint_auth_method` key cannot change it.
+        metadata['token_endpoint_auth_method'] = self._token_auth_method
         return metadata
+
+    def _choose_token_auth_method(self, metadata: dict[str, Any]) -> TokenAuthMethod:
+        """The configured method, else the first of ours the discovery document lists, else the OIDC default."""
+        listed = metadata.get('token_endpoint_auth_methods_supported')
+        advertised = [m for m in listed if isinstance(m, str)] if isinstance(listed, list) else None
+        configured = self._config.token_auth_method
+        if configured is not None:
+            method, source = configured, 'set by MYPROFILE_OIDC_TOKEN_AUTH_METHOD'
+            if advertised and configured not in advertised:
+                log.warning("MYPROFILE_OIDC_TOKEN_AUTH_METHOD is %s but the provider's discovery document lists only "
+                            '%s for its token endpoint; using %s as configured',
+                            configured, _quoted(advertised), configured)
+        elif usable := [m for m in TOKEN_AUTH_METHODS if m in (advertised or ())]:
+            method, source = usable[0], "from the provider's discovery document"
+        elif advertised:
+            method, source = 'client_secret_basic', (
+                "the OpenID Connect default: the provider's discovery document lists neither client_secret_basic "
+                f'nor client_secret_post but {_quoted(advertised)}')
+        else:
+            method, source = 'client_secret_basic', (
+                "the OpenID Connect default: the provider's discovery document does not list its methods")
+        log.info('discovery document read (first sign-in or sign-out since start-up); '
+                 'token endpoint authentication: %s (%s)', method, source)
+        return method
+
+
+def _quoted(names: list[str]) -> str:
+    """Names from the provider, quoted so that none can forge a log line."""
+    return ', '.join(repr(name[:100]) for name in names[:20])
 
 
 def _is_http_error(error: Exception) -> bool:

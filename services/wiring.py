@@ -32,6 +32,7 @@ class Services:
     invitations: InvitationService
     sessions: SessionStore
     sign_in_limit: RateLimiter
+    leave_limit: RateLimiter
 
 
 def build_services(settings: Settings) -> Services:
@@ -50,4 +51,5 @@ def build_services(settings: Settings) -> Services:
                     sessions=SessionStore(idle_timeout=timedelta(minutes=settings.session_idle_minutes),
                                           absolute_lifetime=timedelta(hours=settings.session_max_hours),
                                           events=events),
-                    sign_in_limit=RateLimiter(limit=settings.rate_limit_sign_ins, window_seconds=60))
+                    sign_in_limit=RateLimiter(limit=settings.rate_limit_sign_ins, window_seconds=60),
+                    leave_limit=leave_limit)

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from services.demo_directory import ACCOUNTS, DEMO_INVITATION, DIRECTORY
 from services.demo_provider import DemoProvider, DemoProviderConfig
 from services.outside_changes import watch_outside_changes
-from services.retention import purge_daily, sweep_sessions
+from services.retention import purge_daily, sweep_every_second
 from services.settings import Settings, demo_storage_secret
 from services.sign_in import RelyingParty, RelyingPartyConfig
 from services.wiring import Services
@@ -28,6 +28,7 @@ from ui import (
     privacy_page,
 )
 from ui.demo_provider.routes import PREFIX, demo_provider_routes
+from ui.forwarded_headers import ForwardedHeaders
 from ui.request_log import RequestLog
 from ui.security_headers import SecurityHeaders
 from ui.web_session import SESSION_ID
@@ -45,6 +46,7 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
     app.colors(primary='#0f5ca8', positive='#1b7035', negative='#b3261e', warning='#8a5300', info='#0f5ca8')
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
+    app.add_middleware(ForwardedHeaders, trusted=settings.trusted_proxy_list)  # outermost: before anything reads them
     # the live connection's Socket.IO server accepts any Origin by default: only our own page may connect
     core.sio.eio.cors_allowed_origins = [settings.public_origin]
     relying_party = RelyingParty(_relying_party_config(settings, services), services.identity, services.sessions,
@@ -68,7 +70,9 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
     live_connection.install(services.sessions, live_connection.SessionCookie(
         name=settings.session_cookie, secret=secret, max_age=settings.session_max_hours * 3600, key=SESSION_ID),
         services.events)
-    app.on_startup(lambda: background_tasks.create(sweep_sessions(services.sessions), name='end expired sessions'))
+    app.on_startup(lambda: background_tasks.create(
+        sweep_every_second(services.sessions, (services.sign_in_limit, services.leave_limit)),
+        name='end expired sessions, forget idle limits'))
     return {'storage_secret': secret,
             'session_middleware_kwargs': {'https_only': settings.https, 'same_site': 'lax', 'path': '/',
                                           'session_cookie': settings.session_cookie,

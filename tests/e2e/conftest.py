@@ -52,13 +52,16 @@ def portal_environment(url: str, db: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running_portal(folder: Path) -> Iterator[Portal]:
-    """The real app in its own process on a free loopback port, with a fresh store under `folder`."""
+def running_portal(folder: Path, **settings: str) -> Iterator[Portal]:
+    """The real app in its own process on a free loopback port, with a fresh store under `folder`.
+
+    `settings` are extra environment variables, e.g. `MYPROFILE_TRUSTED_PROXIES='127.0.0.1'`.
+    """
     url = f'http://127.0.0.1:{free_port()}'
     db = folder / 'var' / 'directory.json'
     log = open(folder / 'portal.log', 'w')
-    process = subprocess.Popen([sys.executable, 'main.py', 'serve'], cwd=ROOT, env=portal_environment(url, db),
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen([sys.executable, 'main.py', 'serve'], cwd=ROOT,
+                               env={**portal_environment(url, db), **settings}, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -34,6 +34,10 @@ class ProviderSettings:
     client_secret: str
     redirect_uri: str
     token_auth_method: str = 'client_secret_basic'  # the only client authentication the token endpoint accepts
+    # what discovery lists as `token_endpoint_auth_methods_supported`; None leaves the field out
+    advertised_auth_methods: list[str] | None = field(
+        default_factory=lambda: ['client_secret_basic', 'client_secret_post'])
+    extra_discovery: dict[str, Any] = field(default_factory=dict)  # more (or overriding) discovery entries
     signing: Signing = 'good'
     claim_changes: dict[str, Any] = field(default_factory=dict)  # ID-token claims to set, or DROP to leave out
     without_kid: bool = False  # JWKS holds the current key alone without kid; tokens carry no kid header
@@ -54,6 +58,12 @@ class Grant:
     redeemed: bool = False
 
 
+@dataclass(frozen=True)
+class TokenRequest:
+    authorization_scheme: str | None  # of the Authorization header, lower case; None without one
+    form_fields: frozenset[str]
+
+
 class FakeProvider:
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings
@@ -61,6 +71,7 @@ class FakeProvider:
         self.discovery_fetches = self.jwks_fetches = self.token_calls = self.userinfo_calls = 0
         self.authorization_requests: list[dict[str, str]] = []
         self.token_auth_methods: list[str] = []  # how the client authenticated at each token call
+        self.token_requests: list[TokenRequest] = []  # where each token call carried the client's credentials
         self.token_refusals: list[str] = []  # why the token endpoint refused, one entry per refusal
         self._grants: dict[str, Grant] = {}
         self._access_tokens: set[str] = set()
@@ -99,9 +110,11 @@ class FakeProvider:
             'scopes_supported': ['openid', 'email', 'profile'],
             'id_token_signing_alg_values_supported': self._announced_algorithms(),
             'code_challenge_methods_supported': ['S256'],
-            'token_endpoint_auth_methods_supported': ['client_secret_basic', 'client_secret_post'],
             'authorization_response_iss_parameter_supported': settings.response_issuer is not None,
         }
+        if settings.advertised_auth_methods is not None:
+            metadata['token_endpoint_auth_methods_supported'] = settings.advertised_auth_methods
+        metadata.update(settings.extra_discovery)
         if settings.announce_userinfo:
             metadata['userinfo_endpoint'] = f'{PROVIDER_URL}/userinfo'
         return JSONResponse(metadata)
@@ -126,6 +139,9 @@ class FakeProvider:
     async def _token(self, request: Request) -> Response:
         self.token_calls += 1
         form = await request.form()
+        self.token_requests.append(TokenRequest(
+            authorization_scheme=request.headers.get('authorization', '').partition(' ')[0].lower() or None,
+            form_fields=frozenset(form.keys())))
         refusal = self._token_refusal(request.headers, form)
         if refusal:
             self.token_refusals.append(refusal[1])

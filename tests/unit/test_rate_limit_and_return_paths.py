@@ -58,3 +58,16 @@ def test_a_refused_attempt_is_not_counted() -> None:
 ])
 def test_return_path_stays_on_site(candidate: str | None, expected: str) -> None:
     assert safe_return_path(candidate) == expected
+
+
+def test_idle_keys_are_forgotten_so_a_flood_of_addresses_leaves_nothing() -> None:
+    now = [0.0]
+    limiter = RateLimiter(limit=3, window_seconds=60, clock=lambda: now[0])
+    for n in range(30_100):  # one attempt each from thirty thousand addresses
+        limiter.hit(f'address:10.0.{n // 256}.{n % 256}')
+    limiter.hit('person:ann')
+    now[0] = 59.0
+    limiter.hit('person:ann')  # still active
+    assert limiter.sweep() == 0
+    now[0] = 61.0
+    assert limiter.sweep() == 30_100 and len(limiter) == 1  # only Ann's recent attempt is still remembered
