@@ -192,6 +192,7 @@ def serve(settings: Settings) -> None:
     # imported here: NiceGUI reads NICEGUI_STORAGE_PATH on import, and the admin commands need no web stack
     from nicegui import ui  # noqa: PLC0415
 
+    from ui.http_limits import bounded_protocol  # noqa: PLC0415
     from ui.portal_app import mount_portal  # noqa: PLC0415
 
     services = build_services(settings)
@@ -203,7 +204,8 @@ def serve(settings: Settings) -> None:
            language='en-US', favicon='🏢', reconnect_timeout=10, access_log=False,
            server_header=False,  # no "server: uvicorn" to tell attackers what to try
            proxy_headers=False,  # X-Forwarded-* are applied by ui/forwarded_headers.py, from trusted proxies only
-           **run_options)
+           http=bounded_protocol(header_timeout=settings.header_timeout_seconds),  # 431 for huge heads
+           limit_concurrency=settings.max_connections, timeout_keep_alive=5, **run_options)
 
 
 if __name__ in {'__main__', '__mp_main__'}:

@@ -7,6 +7,7 @@ new manifest on its next look (under a second) and shows the restored directory;
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from filelock import Timeout
@@ -18,17 +19,23 @@ from data.json_storage import parse_tables
 from data.layout import Layout, Manifest, is_single_file_store
 from data.records import StoreCounts
 from data.repository import Progress
-from data.single_file import base_generation, distribute, read_single_file
+from data.single_file import SingleFile, base_generation, distribute, read_single_file
 from data.tinydb_store import file_lock
 
 log = logging.getLogger(__name__)
 
 
-def restore_store(path: Path, source: Path, *, lock_timeout: float = 30.0,
-                  progress: Progress | None = None) -> StoreCounts:
-    """Replace the store at `path` by the backup `source`; a backup that is not valid changes nothing."""
+def restore_store(path: Path, source: Path, *, lock_timeout: float = 30.0, progress: Progress | None = None,
+                  check: Callable[[SingleFile], None] | None = None) -> StoreCounts:
+    """Replace the store at `path` by the backup `source`; a backup that is not valid changes nothing.
+
+    `check` sees the backup's documents once their shapes are checked and before anything is switched; whatever
+    it raises stops the restore.
+    """
     path = path.resolve()
     single = read_single_file(source)
+    if check:
+        check(single)
     if progress:
         progress('validating', 1, 1)
     try:

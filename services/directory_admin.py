@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from data.atomic_files import atomic_stream
 from data.errors import StoreError
 from data.records import AuditEntry, Directory, StoreCounts
 from data.repository import DirectoryRepository, Progress
 from data.restore import restore_store
+from data.single_file import SingleFile
+from services import directory_entries as entries
 from services.clock import Clock, utc_now
 from services.directory_file import read_directory_file, write_directory
-from services.errors import StoreUnavailable
+from services.errors import InvalidDirectory, StoreUnavailable
 from services.events import MembershipEvents
 
 
@@ -63,6 +67,11 @@ class DirectoryAdmin:
         except StoreError as error:
             raise StoreUnavailable(str(error)) from None
 
+    def people_other_than(self, subjects: Iterable[str]) -> int:
+        """How many people of the store are not among `subjects` (counted, not listed: the store may be large)."""
+        known = sum(1 for subject in set(subjects) if self._repository.person(subject) is not None)
+        return self._repository.counts().people - known
+
     def seed_if_empty(self, directory: Directory) -> bool:
         """Load the demo directory on first start only, so a person's demo leaves survive restarts."""
         if self._repository.counts().people:
@@ -77,7 +86,28 @@ def restore_backup(store: Path, backup: Path, *, progress: Progress | None = Non
     The current store is not opened (it may be the damaged thing being replaced); a running app picks the
     restored directory up within a second.
     """
-    return restore_store(store, backup, progress=progress)
+    return restore_store(store, backup, progress=progress, check=lambda single: check_backup(single, backup))
+
+
+# the same per-entry checks as an import, on every document of a backup (audit: the same text limits)
+BACKUP_ENTRIES: tuple[tuple[str, str, Callable[[Any, str], object]], ...] = (
+    ('organizations', 'id', partial(entries.organization, stored=True)), ('people', 'subject', entries.person),
+    ('memberships', 'subject', entries.membership), ('invitations', 'id', entries.stored_invitation),
+    ('removal_requests', 'id', entries.removal_request), ('audit', 'action', entries.audit_entry))
+
+
+def check_backup(single: SingleFile, backup: Path) -> None:
+    """Refuse a backup holding an entry that an import would refuse, naming it; nothing is switched then."""
+    for table, key, check in BACKUP_ENTRIES:
+        for i, doc in enumerate(single.tables[table]):
+            try:
+                check(doc, f'{table}[{i}] ({key} {_shortened(doc.get(key))!r})')
+            except InvalidDirectory as error:
+                raise InvalidDirectory(f'{backup}: {error}; nothing was restored.') from None
+
+
+def _shortened(value: object, limit: int = 40) -> object:
+    return value[:limit] + '…' if isinstance(value, str) and len(value) > limit else value
 
 
 class _Known:

@@ -22,6 +22,7 @@ from data.records import (
     MEMBERSHIP_STATES,
     REQUEST_STATES,
     SELF_SERVICE,
+    AuditEntry,
     Invitation,
     Membership,
     Organization,
@@ -33,12 +34,14 @@ from services.errors import InvalidDirectory
 MAX_TEXT = 512
 MAX_MESSAGE = 500
 _CONTROL = re.compile(r'[\x00-\x1f]')
+_HASH = re.compile(r'[0-9a-f]{64}')
 EMAIL = re.compile(r'[^@\s]+@[^@\s]+\.[^@\s]+')
 NOT_EXPORTED = {'invitations': {'token_hash'}}
 DEFAULTS = {'organizations': {'leave_policy': SELF_SERVICE, 'admins': ()}, 'memberships': {'state': ACTIVE}}
 
 
-def organization(entry: Any, where: str) -> Organization:
+def organization(entry: Any, where: str, *, stored: bool = False) -> Organization:
+    """`stored`: a document of the store (a backup), where the domain is optional."""
     entry = dict(_object(entry, where))
     admins = entry.pop('admins', None)
     if 'contact' in entry:  # the name before the lifecycle came
@@ -46,7 +49,9 @@ def organization(entry: Any, where: str) -> Organization:
         if entry.get('privacy_contact') not in (None, legacy):
             raise InvalidDirectory(f'{where}: "contact" and "privacy_contact" differ; give only "privacy_contact"')
         entry['privacy_contact'] = legacy
-    values = _fields(entry, where, ('id', 'name', 'domain'), ('privacy_url', 'privacy_contact', 'leave_policy'))
+    values = _fields(entry, where, ('id', 'name') if stored else ('id', 'name', 'domain'),
+                     ('domain', 'privacy_url', 'privacy_contact', 'leave_policy') if stored
+                     else ('privacy_url', 'privacy_contact', 'leave_policy'))
     if values['privacy_url'] and not values['privacy_url'].startswith(('https://', 'http://')):
         raise InvalidDirectory(f'{where}: "privacy_url" must be an http(s) address')
     _choice(values, 'leave_policy', LEAVE_POLICIES, where)
@@ -96,6 +101,23 @@ def removal_request(entry: Any, where: str) -> RemovalRequest:
     for key in ('created', 'answered_at'):
         _moment(values, key, where)
     return RemovalRequest(**values)  # type: ignore[arg-type]
+
+
+def stored_invitation(entry: Any, where: str) -> Invitation:
+    """An invitation document of the store (a backup): the import checks, and its secret's hash kept."""
+    entry = dict(_object(entry, where))
+    token_hash = entry.pop('token_hash', None)
+    if not isinstance(token_hash, str) or not _HASH.fullmatch(token_hash):
+        raise InvalidDirectory(f'{where}: "token_hash" must be a SHA-256 hex digest')
+    record = invitation(entry, where)
+    return Invitation(**{**asdict(record), 'token_hash': token_hash})
+
+
+def audit_entry(entry: Any, where: str) -> AuditEntry:
+    """An audit document of the store (a backup): the same text limits as the directory's entries."""
+    values = _fields(entry, where, ('at', 'actor', 'action'), ('organization', 'detail', 'subject'))
+    _moment(values, 'at', where)
+    return AuditEntry(**values)  # type: ignore[arg-type]
 
 
 def exported(section: str, record: Any) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import ipaddress
 import secrets
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,19 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=30, ge=0, le=3650)  # a left membership is kept this long, then purged
     invitation_days: int = Field(default=14, ge=1, le=365)  # how long an invitation link can be used
     trusted_proxies: str = ''  # addresses or networks of the reverse proxies whose X-Forwarded-* headers count
+    max_connections: int = Field(default=2000, ge=10, le=1_000_000)  # open connections (pages hold one each)
+    header_timeout_seconds: float = Field(default=10, gt=0, le=300)  # a request head must arrive within this
+
+    demo: bool = False  # serve the demo provider even on a store that holds people who are not the demo's
+
+    @field_validator('oidc_issuer', mode='before')
+    @classmethod
+    def _issuer_is_unset_or_a_url(cls, value: object) -> object:
+        # unset or empty means the demo provider; set to blanks is a mistake that must not turn the demo on
+        if isinstance(value, str) and value and not value.strip():
+            raise SettingsError('set but blank; unset it for the demo provider, or give the https URL of your '
+                                'identity provider')
+        return value
 
     @field_validator('public_url', 'oidc_issuer')
     @classmethod
@@ -72,20 +86,31 @@ class Settings(BaseSettings):
     def _refuse_unsafe(self) -> Settings:
         if not self.public_url.startswith(('http://', 'https://')):
             raise SettingsError(f'MYPROFILE_PUBLIC_URL must start with http:// or https://, got {self.public_url!r}')
+        if not urlsplit(self.public_url).hostname:
+            raise SettingsError(f'MYPROFILE_PUBLIC_URL has no host name, got {self.public_url!r}')
         weak = {'none', 'HS256', 'HS384', 'HS512'} & set(self.allowed_algorithms)
         if weak or not self.allowed_algorithms:
             raise SettingsError('MYPROFILE_OIDC_ALGORITHMS must list asymmetric signing algorithms only '
                                 f'(for example RS256,ES256,PS256); refused: {", ".join(sorted(weak)) or "empty"}')
+        for name, value in (('MYPROFILE_OIDC_CLIENT_ID', self.oidc_client_id),
+                            ('MYPROFILE_OIDC_CLIENT_SECRET', self.oidc_client_secret),
+                            ('MYPROFILE_STORAGE_SECRET', self.storage_secret)):
+            if value != value.strip():
+                raise SettingsError(f'{name} is blank or begins or ends with spaces; give it without them')
+        if self.storage_secret and len(self.storage_secret) < 32:
+            raise SettingsError('MYPROFILE_STORAGE_SECRET must be at least 32 characters of random text '
+                                '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))").')
         if self.demo_provider:
             return self
+        _check_issuer(self.oidc_issuer)
+        if self.demo:
+            raise SettingsError('MYPROFILE_DEMO asks for the demo provider, but MYPROFILE_OIDC_ISSUER names an '
+                                'external one; set only one of them')
         missing = [name for name, value in (('MYPROFILE_OIDC_CLIENT_ID', self.oidc_client_id),
                                             ('MYPROFILE_STORAGE_SECRET', self.storage_secret)) if not value]
         if missing:
             raise SettingsError(f'An external identity provider is configured (MYPROFILE_OIDC_ISSUER), '
                                 f'so {" and ".join(missing)} must be set too.')
-        if len(self.storage_secret) < 32:
-            raise SettingsError('MYPROFILE_STORAGE_SECRET must be at least 32 characters of random text '
-                                '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))").')
         return self
 
     @property
@@ -142,6 +167,25 @@ def demo_storage_secret(data_dir: Path) -> str:
     secret = secrets.token_urlsafe(48)
     write_atomically(path, secret.encode('ascii'), mode=0o600)
     return secret
+
+
+LOOPBACK_HOSTS = frozenset({'localhost', '127.0.0.1', '::1'})
+
+
+def _check_issuer(issuer: str) -> None:
+    """An https URL with a host and no query or fragment (OpenID Connect Discovery); http on loopback only."""
+    try:
+        parts = urlsplit(issuer)
+        host = parts.hostname
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError:
+        host = None
+    if not host or parts.query or parts.fragment or parts.username or parts.password or ' ' in issuer:
+        raise SettingsError(f'MYPROFILE_OIDC_ISSUER must be the https URL of your identity provider '
+                            f'(no query, fragment or credentials), got {issuer!r}')
+    if parts.scheme != 'https' and not (parts.scheme == 'http' and host in LOOPBACK_HOSTS):
+        raise SettingsError(f'MYPROFILE_OIDC_ISSUER must start with https:// (plain http only on 127.0.0.1, '
+                            f'localhost or ::1), got {issuer!r}')
 
 
 def _parts(value: str) -> list[str]:

@@ -6,7 +6,7 @@ import logging
 
 from fastapi import FastAPI
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from services.errors import (
     PortalError,
@@ -19,10 +19,12 @@ from services.errors import (
 from services.rate_limit import RateLimiter
 from services.sessions import SessionStore
 from services.sign_in import RelyingParty
+from ui import csrf
 from ui.i18n import supported
 from ui.web_session import LANGUAGE, SESSION_ID, current_session, language_of, safe_return_path
 
 log = logging.getLogger(__name__)
+security_log = logging.getLogger('myprofile.security')
 
 RETURN_PATH = 'next'
 PROBLEMS = {SignInCancelled: 'cancelled', SignInRefused: 'refused', SignInUnavailable: 'unavailable',
@@ -61,8 +63,22 @@ def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, 
         return RedirectResponse(target, status_code=303)
 
     @app.get('/auth/logout', include_in_schema=False)
-    async def sign_out(request: Request) -> RedirectResponse:
-        session = sessions.end(request.session.get(SESSION_ID))
+    async def sign_out_by_link() -> Response:
+        """A link (or another site's image or redirect) signs no one out: only the header's form does."""
+        return PlainTextResponse('Method Not Allowed', status_code=405, headers={'Allow': 'POST'})
+
+    @app.post('/auth/logout', include_in_schema=False)
+    async def sign_out(request: Request) -> Response:
+        origin = request.headers.get('origin')
+        if not csrf.same_origin(origin, public_url):
+            return _refused(request, f'from another origin {(origin or "")[:200]!r}')
+        form = await request.form()
+        session_id = request.session.get(SESSION_ID)
+        if not csrf.token_matches(session_id, form.get(csrf.FIELD)):
+            if sessions.get(session_id, touch=False) is None:
+                return RedirectResponse('/signed-out', status_code=303)  # nobody to sign out (ended or expired)
+            return _refused(request, 'without a valid token' if form.get(csrf.FIELD) else 'without a token')
+        session = sessions.end(session_id)
         language = request.session.get(LANGUAGE)
         request.session.clear()
         if language:
@@ -78,6 +94,13 @@ def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, 
         if language:
             request.session[LANGUAGE] = language
         return RedirectResponse(safe_return_path(next), status_code=303)
+
+
+def _refused(request: Request, reason: str) -> Response:
+    """A forged sign-out: refused, logged, and the session left as it was."""
+    address = request.client.host if request.client else 'unknown'
+    security_log.warning('sign-out refused: a request %s (address %r)', reason, address)
+    return PlainTextResponse('Forbidden', status_code=403)
 
 
 def _problem(error: PortalError) -> RedirectResponse:

@@ -11,8 +11,10 @@ from urllib.parse import quote
 from nicegui import ui
 
 from services.sessions import SignedInPerson
+from ui import csrf
 from ui.accessible import named
 from ui.i18n import LANGUAGES, Translator
+from ui.web_session import SESSION_ID
 
 QUASAR_LANGUAGE = {'en': 'en-US', 'nl': 'nl'}
 NAVIGATION = (('/', 'nav.overview', 'person_outline'), ('/organizations', 'nav.organizations', 'corporate_fare'),
@@ -46,14 +48,27 @@ def page_frame(t: Translator, person: SignedInPerson | None, *, path: str, title
         _language_menu(t, path)
         if person is not None:
             ui.label(person.name).classes('gt-sm text-white')
-            with named(ui.button(icon='logout', on_click=lambda: ui.navigate.to('/auth/logout')), t('auth.sign_out')) \
-                    .props('flat no-caps color=white').mark('sign-out'):
-                ui.label(t('auth.sign_out')).classes('gt-xs q-ml-sm')
+            ui.html(_sign_out_html(t), sanitize=False).classes('portal-sign-out').mark('sign-out')
     if person is not None:
         with ui.left_drawer(bordered=True).classes('portal-drawer') as drawer:
             ui.html(_navigation_html(t, path), sanitize=False).classes('w-full')
     with ui.element('div').classes('portal-content w-full'):
         yield
+
+
+def _sign_out_html(t: Translator) -> str:
+    """Sign-out is a POST carrying this session's token (another site cannot sign anyone out): a real form, whose
+    button wears Quasar's flat header-button classes so it looks and behaves like the buttons beside it."""
+    session_id = ui.context.client.request.session.get(SESSION_ID) or ''
+    label = escape(t('auth.sign_out'))
+    return (f'<form method="post" action="/auth/logout" class="portal-sign-out-form">'
+            f'<input type="hidden" name="{csrf.FIELD}" value="{escape(csrf.token_for(session_id))}">'
+            f'<button type="submit" aria-label="{label}" class="q-btn q-btn-item non-selectable no-outline '
+            f'q-btn--flat q-btn--rectangle text-white q-btn--actionable q-focusable q-hoverable q-btn--no-uppercase">'
+            f'<span class="q-focus-helper"></span>'
+            f'<span class="q-btn__content text-center col items-center q-anchor--skip justify-center row">'
+            f'<i class="q-icon notranslate material-icons" aria-hidden="true" role="img">logout</i>'
+            f'<span class="gt-xs q-ml-sm">{label}</span></span></button></form>')
 
 
 def _navigation_html(t: Translator, path: str) -> str:

@@ -14,7 +14,7 @@ from services.demo_directory import ACCOUNTS, DEMO_INVITATION, DIRECTORY
 from services.demo_provider import DemoProvider, DemoProviderConfig
 from services.outside_changes import watch_outside_changes
 from services.retention import purge_daily, sweep_every_second
-from services.settings import Settings, demo_storage_secret
+from services.settings import Settings, SettingsError, demo_storage_secret
 from services.sign_in import RelyingParty, RelyingPartyConfig
 from services.wiring import Services
 from ui import (
@@ -66,7 +66,7 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
     app.on_startup(lambda: background_tasks.create(
         purge_daily(services.memberships, services.invitations, run_blocking=run.io_bound),
         name='purge past retention'))
-    secret = demo_storage_secret(settings.data_dir) if settings.demo_provider else settings.storage_secret
+    secret = cookie_secret(settings)
     live_connection.install(services.sessions, live_connection.SessionCookie(
         name=settings.session_cookie, secret=secret, max_age=settings.session_max_hours * 3600, key=SESSION_ID),
         services.events)
@@ -79,12 +79,28 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
                                           'max_age': settings.session_max_hours * 3600}}
 
 
+def cookie_secret(settings: Settings) -> str:
+    """The configured storage secret whenever one is given; the demo's own, kept beside the store, otherwise."""
+    return settings.storage_secret or demo_storage_secret(settings.data_dir)
+
+
+def refuse_demo_on_a_real_directory(settings: Settings, services: Services) -> None:
+    """The demo signs anyone in as its accounts: never on a store of other people, unless MYPROFILE_DEMO says so."""
+    others = services.admin.people_other_than(account.subject for account in ACCOUNTS)
+    if others and not settings.demo:
+        raise SettingsError(f'No identity provider is configured (MYPROFILE_OIDC_ISSUER), so the demo provider would '
+                            f'start, but the store {settings.db} holds {others} people who are not demo accounts. '
+                            f'Set MYPROFILE_OIDC_ISSUER (and the client settings), or MYPROFILE_DEMO=1 to serve the '
+                            f'demo on this store anyway.')
+
+
 def _relying_party_config(settings: Settings, services: Services) -> RelyingPartyConfig:
     if not settings.demo_provider:
         return RelyingPartyConfig(issuer=settings.oidc_issuer, client_id=settings.oidc_client_id,
                                   client_secret=settings.oidc_client_secret, redirect_uri=settings.redirect_uri,
                                   allowed_algorithms=settings.allowed_algorithms,
                                   token_auth_method=settings.oidc_token_auth_method)
+    refuse_demo_on_a_real_directory(settings, services)
     if services.admin.seed_if_empty(DIRECTORY):  # and an invitation waiting for Megan, to accept or decline
         services.invitations.invite(DEMO_INVITATION.organization, DEMO_INVITATION.email,
                                     invited_by=DEMO_INVITATION.invited_by)

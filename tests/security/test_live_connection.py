@@ -14,6 +14,7 @@ import socketio
 from services.demo_directory import FABRIKAM
 from tests.e2e.conftest import Portal, running_portal
 from tests.security.live_pages import OpenedPage, Socket, http_sign_in, open_page
+from tests.ui.sign_out import token_in
 
 ADELE, MEGAN = 'demo-adele-vance', 'demo-megan-bowen'
 
@@ -94,7 +95,10 @@ async def test_open_pages_leave_within_a_second_of_sign_out_elsewhere(portal: Po
     page = open_page(portal.url, '/organizations', adele)
     owner = Socket()
     await owner.connect(page, adele)
-    httpx.get(f'{portal.url}/auth/logout', headers={'Cookie': adele}, follow_redirects=False, timeout=10)
+    token = token_in(httpx.get(f'{portal.url}/', headers={'Cookie': adele}, timeout=30).text)
+    signed_out = httpx.post(f'{portal.url}/auth/logout', data={'csrf_token': token}, timeout=10,
+                            headers={'Cookie': adele, 'Origin': portal.url}, follow_redirects=False)
+    assert signed_out.status_code == 303
     for _ in range(15):
         if any(event == 'open' and '/signed-out' in json.dumps(data) for event, data in owner.received):
             break

@@ -16,6 +16,7 @@ from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
 from tests.ui.conftest import sign_in
+from tests.ui.sign_out import sign_out
 
 ROOT = Path(__file__).resolve().parents[2]
 ADELE, MEGAN = 'demo-adele-vance', 'demo-megan-bowen'
@@ -159,7 +160,7 @@ async def test_dutch_from_the_browser_and_switch_to_english(user: User) -> None:
 async def test_sign_out_ends_the_session_for_good(user: User) -> None:
     await sign_in(user, ADELE)
     copied_cookies = dict(user.http_client.cookies)
-    await user.http_client.get('/auth/logout', follow_redirects=True)
+    await sign_out(user, follow_redirects=True)
     assert (await user.http_client.get('/organizations')).status_code == 303
     user.http_client.cookies.clear()
     user.http_client.cookies.update(copied_cookies)  # a copy of the cookie taken before sign-out

@@ -18,6 +18,7 @@ from nicegui.testing import User
 from data.tinydb_store import TinyDirectoryStore
 from services.demo_directory import FABRIKAM, LITWARE, NORTHWIND, TAILSPIN, WOODGROVE
 from tests.ui.conftest import sign_in
+from tests.ui.sign_out import sign_out
 from tests.ui.test_organizations_page import card_names, leave_button
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +77,7 @@ async def test_live_connection_refuses_a_foreign_origin(user: User, caplog: pyte
 async def test_copied_cookie_is_useless_after_sign_out(user: User) -> None:
     await sign_in(user, ADELE)
     copied = dict(user.http_client.cookies)
-    await user.http_client.get('/auth/logout', follow_redirects=True)
+    await sign_out(user, follow_redirects=True)
     user.http_client.cookies.clear()
     user.http_client.cookies.update(copied)
     response = await user.http_client.get('/organizations')
@@ -94,7 +95,7 @@ async def test_leave_after_sign_out_in_another_tab_fails_safely(user: User, port
     await user.open('/organizations')
     leave_button(user, FABRIKAM.name).click()
     await user.should_see(f'Leave {FABRIKAM.name}?')
-    await user.http_client.get('/auth/logout')  # "tab B": same browser, same cookie
+    await sign_out(user, page=None)  # "tab B": same browser, same cookie (this page's form, posted from there)
     before = memberships(portal_environment)
     user.find(marker='leave-confirm').click()
     await user.should_see('Your session has ended. Sign in again to continue.')
@@ -185,7 +186,7 @@ async def test_cookie_carries_no_sign_in_secrets_and_only_an_opaque_id(user: Use
 async def test_an_ended_session_goes_to_sign_in_and_back_to_the_page_asked_for(user: User) -> None:
     # an expired session looks exactly like an ended one to the pages (SessionStore.get gives None)
     await sign_in(user, ADELE, next_path='/')
-    await user.http_client.get('/auth/logout')
+    await sign_out(user, page='/')
     response = await user.http_client.get('/organizations?view=all')
     assert response.headers['location'] == '/auth/login?next=%2Forganizations%3Fview%3Dall'
     await sign_in(user, ADELE, next_path='/organizations?view=all', expect_path='/organizations')
