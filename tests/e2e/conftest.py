@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, StorageState, sync_playwright
 
-from tests.e2e.pages import ADELE, signed_in_state
+from tests.e2e.pages import ADELE, MEGAN, signed_in_state
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = '/usr/bin/chromium'
@@ -137,6 +137,13 @@ def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
     yield make
     for context in made:
         context.close()
+
+
+@pytest.fixture(scope='module')
+def megan(browser: Browser, shared_portal: Portal) -> StorageState:
+    """Megan (home organization only, one pending invitation from Tailspin Toys) signed in on the module's shared
+    portal, for tests that change nothing."""
+    return signed_in_state(browser, shared_portal.url, MEGAN)
 
 
 @pytest.fixture(scope='module')

@@ -39,12 +39,6 @@ from tests.e2e.pages import (
 PROSEWARE = {'id': 'e2e-proseware', 'name': 'Proseware, Inc.', 'domain': 'proseware.com'}  # Adele is not in it
 
 
-@pytest.fixture(scope='module')
-def megan(browser: Browser, shared_portal: Portal) -> StorageState:
-    """Megan signed in on the module's shared portal, for tests that change nothing."""
-    return signed_in_state(browser, shared_portal.url, MEGAN)
-
-
 @pytest.fixture
 def megan_tab(portal: Portal, browser: Browser, new_context: Callable[..., BrowserContext]) -> Callable[[str], Page]:
     """A new tab of a browser (in the given locale) where Megan is signed in, on this test's own portal."""

@@ -50,12 +50,6 @@ NORTHWIND_REASON = (f"You can't leave {NORTHWIND.name} on your own because it ha
                     'statement and a privacy contact.')
 
 
-@pytest.fixture(scope='module')
-def megan(browser: Browser, shared_portal: Portal) -> StorageState:
-    """Megan (one pending invitation, from Tailspin Toys) signed in on the module's shared portal; change nothing."""
-    return signed_in_state(browser, shared_portal.url, MEGAN)
-
-
 @pytest.fixture
 def adele_page(shared_portal: Portal, adele: StorageState,
                new_context: Callable[..., BrowserContext]) -> Callable[[str], Page]:
