@@ -26,16 +26,12 @@ from data.errors import StoreCorrupt
 from data.file_changes import META, TableChanges, file_generation
 from data.json_storage import UNCHANGED, Tables
 from data.layout import ADMIN_AUDIT, ORGS, Layout
-from data.records import ACTIVE, MEMBERSHIP_STATES, Invitation, Organization, Person, RemovalRequest, StoreCounts
+from data.lifecycle_index import LifecycleIndex
+from data.records import ACTIVE, MEMBERSHIP_STATES, Organization, Person, StoreCounts
 
 _intern = sys.intern
 _TABLES_BY_KIND = {'people': {'people', 'memberships', 'removal_requests', 'audit', META},
                    ORGS: {'organizations', 'invitations', 'audit', META}, ADMIN_AUDIT: {'audit', META}}
-EMAIL_TOPIC = 'email:'  # live-event topic of everyone signed in with that (lower-case) address
-
-
-def email_topic(email: str) -> str:
-    return f'{EMAIL_TOPIC}{email.casefold()}'
 
 
 class DirectoryIndex:
@@ -45,9 +41,7 @@ class DirectoryIndex:
         self.memberships: dict[str, dict[str, str | None]] = {}
         self.membership_states: dict[tuple[str, str], tuple[str, str | None]] = {}  # only the not-active ones
         self.membership_count = 0
-        self.invitations: dict[str, Invitation] = {}
-        self.invitation_by_token: dict[str, str] = {}
-        self.removal_requests: dict[str, RemovalRequest] = {}
+        self.lifecycle = LifecycleIndex()  # invitations and removal requests
         self._members_of: dict[str, set[str]] | None = None
         self._homed_at: dict[str, set[str]] | None = None
 
@@ -87,11 +81,11 @@ class DirectoryIndex:
         for doc_id, doc in tables.get('invitations', {}).items():
             invitation = invitation_from_doc(doc, path, doc_id)
             _refuse_misplaced(layout.org_file(invitation.organization) == name, path, 'invitations', doc_id)
-            self._put_invitation(invitation)
+            self.lifecycle.put_invitation(invitation)
         for doc_id, doc in tables.get('removal_requests', {}).items():
             request = removal_request_from_doc(doc, path, doc_id)
             _refuse_misplaced(layout.person_shard(request.subject) == shard, path, 'removal_requests', doc_id)
-            self.removal_requests[request.id] = request
+            self.lifecycle.put_request(request)
         top_seq = max((audit_seq(checked('audit', doc, path, doc_id), path, doc_id)
                        for doc_id, doc in tables.get('audit', {}).items()), default=0)
         return file_generation(tables, path), top_seq
@@ -164,41 +158,8 @@ class DirectoryIndex:
             subject = _intern(doc['subject'])
             self._put_membership(subject, doc['organization'], doc.get('joined'), doc.get('state'), doc.get('left_at'))
             subjects.add(subject)
-        self._apply_lifecycle(tables, subjects, org_ids)
+        self.lifecycle.apply(tables, subjects, org_ids)
         return subjects, org_ids
-
-    def _apply_lifecycle(self, tables: TableChanges, subjects: set[str], org_ids: set[str]) -> None:
-        """Invitations, removal requests and audit records; `subjects` gains the live-event topics they touch."""
-        for doc in tables.get('audit', {}).get('put', []):  # a person's activity is part of what they see
-            if doc.get('subject'):
-                subjects.add(doc['subject'])
-        invitations = tables.get('invitations', {})
-        for (invitation_id,) in invitations.get('del', []):
-            old = self.invitations.pop(invitation_id, None)
-            if old is not None:
-                self.invitation_by_token.pop(old.token_hash, None)
-                subjects.add(email_topic(old.email))
-                org_ids.add(old.organization)
-        for doc in invitations.get('put', []):
-            invitation = Invitation(**doc)
-            self._put_invitation(invitation)
-            subjects.add(email_topic(invitation.email))
-        requests = tables.get('removal_requests', {})
-        for (request_id,) in requests.get('del', []):
-            old_request = self.removal_requests.pop(request_id, None)
-            if old_request is not None:
-                subjects.add(old_request.subject)
-        for doc in requests.get('put', []):
-            request = RemovalRequest(**doc)
-            self.removal_requests[request.id] = request
-            subjects.add(request.subject)
-
-    def _put_invitation(self, invitation: Invitation) -> None:
-        old = self.invitations.get(invitation.id)
-        if old is not None:
-            self.invitation_by_token.pop(old.token_hash, None)
-        self.invitations[invitation.id] = invitation
-        self.invitation_by_token[invitation.token_hash] = invitation.id
 
     def membership_state(self, subject: str, org_id: str) -> tuple[str, str | None]:
         """(state, left_at) of a stored membership."""
@@ -271,8 +232,5 @@ def changed_subjects(old: DirectoryIndex, new: DirectoryIndex) -> set[str]:
                  if old.memberships.get(s) != new.memberships.get(s)}
     subjects |= {s for s, _ in old.membership_states.keys() ^ new.membership_states.keys()}
     subjects |= {s for (s, o), state in old.membership_states.items() if new.membership_states.get((s, o)) != state}
-    subjects |= {email_topic(i.email) for i in [*old.invitations.values(), *new.invitations.values()]
-                 if old.invitations.get(i.id) != new.invitations.get(i.id)}
-    subjects |= {r.subject for r in [*old.removal_requests.values(), *new.removal_requests.values()]
-                 if old.removal_requests.get(r.id) != new.removal_requests.get(r.id)}
+    subjects |= old.lifecycle.changed_topics(new.lifecycle)
     return subjects

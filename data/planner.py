@@ -130,11 +130,11 @@ def _membership_change(index: DirectoryIndex, listed: Membership) -> Membership 
 
 def _plan_invitations_and_requests(plan: Plan, layout: Layout, index: DirectoryIndex, directory: Directory) -> None:
     for invitation in directory.invitations:
-        known = index.invitations.get(invitation.id)
+        known = index.lifecycle.invitations.get(invitation.id)
         if known is not None:  # a file never carries the secret: the stored one stays valid
             invitation = replace(invitation, token_hash=known.token_hash)  # noqa: PLW2901
         if known != invitation:
             plan.put(layout.org_file(invitation.organization), 'invitations', invitation)
     for request in directory.removal_requests:
-        if index.removal_requests.get(request.id) != request:
+        if index.lifecycle.removal_requests.get(request.id) != request:
             plan.put(layout.person_file(request.subject), 'removal_requests', request)

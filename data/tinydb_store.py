@@ -21,16 +21,15 @@ from data.errors import StoreBusy, StoreCorrupt, StoreError
 from data.index import changed_subjects
 from data.json_storage import parse_tables, read_tables
 from data.layout import ORG_SHARDS, PERSON_SHARDS, Manifest
+from data.lifecycle_reads import LifecycleReads
 from data.planner import plan_add_person, plan_changes, plan_merge
 from data.records import (
     AuditEntry,
     Changes,
     Directory,
-    Invitation,
     Membership,
     Organization,
     Person,
-    RemovalRequest,
     StoreCounts,
 )
 from data.repository import DirectoryReader, Progress
@@ -43,7 +42,7 @@ def file_lock(path: Path, timeout: float) -> FileLock:
     return FileLock(f'{path}.lock', timeout=timeout, thread_local=False, poll_interval=0.002)
 
 
-class TinyDirectoryStore:
+class TinyDirectoryStore(LifecycleReads):
     """Thread-safe and process-safe; every public write is one atomic, durable commit."""
 
     def __init__(self, path: Path, *, lock_timeout: float = 10.0, person_shards: int = PERSON_SHARDS,
@@ -109,41 +108,6 @@ class TinyDirectoryStore:
                     for subject in sorted(index.subjects_of([org_id]))
                     if org_id in index.memberships.get(subject, {})]
 
-    def invitation(self, invitation_id: str) -> Invitation | None:
-        with self._lock:
-            return self._state.index.invitations.get(invitation_id)
-
-    def invitation_by_token(self, token_hash: str) -> Invitation | None:
-        with self._lock:
-            index = self._state.index
-            invitation_id = index.invitation_by_token.get(token_hash)
-            return index.invitations.get(invitation_id) if invitation_id else None
-
-    def invitations_for(self, emails: frozenset[str]) -> list[Invitation]:
-        with self._lock:
-            return [i for i in self._state.index.invitations.values() if i.email in emails]
-
-    def pending_invitations(self) -> list[Invitation]:
-        with self._lock:
-            return [i for i in self._state.index.invitations.values() if i.state == 'pending']
-
-    def invitations_of(self, org_id: str) -> list[Invitation]:
-        with self._lock:
-            return [i for i in self._state.index.invitations.values() if i.organization == org_id]
-
-    def removal_requests_of(self, subject: str) -> list[RemovalRequest]:
-        with self._lock:
-            return [r for r in self._state.index.removal_requests.values() if r.subject == subject]
-
-    def removal_requests_to(self, org_id: str | None) -> list[RemovalRequest]:
-        """The requests to one organization, or to all of them (`None`)."""
-        with self._lock:
-            return [r for r in self._state.index.removal_requests.values() if org_id in (None, r.organization)]
-
-    def removal_request(self, request_id: str) -> RemovalRequest | None:
-        with self._lock:
-            return self._state.index.removal_requests.get(request_id)
-
     def counts(self) -> StoreCounts:
         with self._lock:
             return self._state.index.counts()
@@ -154,8 +118,8 @@ class TinyDirectoryStore:
             return Directory(organizations=tuple(index.organizations.values()), people=tuple(index.people.values()),
                              memberships=tuple(_membership(index.membership_state(s, o), s, o, j)
                                                for s, orgs in index.memberships.items() for o, j in orgs.items()),
-                             invitations=tuple(index.invitations.values()),
-                             removal_requests=tuple(index.removal_requests.values()))
+                             invitations=tuple(index.lifecycle.invitations.values()),
+                             removal_requests=tuple(index.lifecycle.removal_requests.values()))
 
     def audit_entries(self) -> list[AuditEntry]:
         """The audit trail in commit order (read from the files: it is not kept in memory)."""
@@ -231,8 +195,9 @@ class TinyDirectoryStore:
                 ('people', (document('people', p) for p in index.people.values())),
                 ('memberships', (document('memberships', _membership(index.membership_state(s, o), s, o, j))
                                  for s, orgs in index.memberships.items() for o, j in orgs.items())),
-                ('invitations', (document('invitations', i) for i in index.invitations.values())),
-                ('removal_requests', (document('removal_requests', r) for r in index.removal_requests.values())),
+                ('invitations', (document('invitations', i) for i in index.lifecycle.invitations.values())),
+                ('removal_requests', (document('removal_requests', r)
+                                      for r in index.lifecycle.removal_requests.values())),
                 ('audit', audit)])
             return index.counts()
 

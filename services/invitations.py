@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from data.errors import StoreError
-from data.index import email_topic
+from data.lifecycle_index import email_topic
 from data.records import (
     ACCEPTED,
     ACTIVE,
