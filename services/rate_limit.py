@@ -1,4 +1,4 @@
-"""Sliding-window limits on sign-ins and leaves, per person and per address, so a script can't hammer them."""
+"""Sliding-window limits per key (a person, an address), so a script can't hammer what they guard."""
 
 from __future__ import annotations
 
@@ -24,13 +24,22 @@ class RateLimiter:
         now = self._clock()
         with self._lock:
             windows = [self._window_of(key, now) for key in keys]
-            full = [w for w in windows if len(w) >= self._limit]
-            if full:
-                retry_after = max(w[0] + self._window - now for w in full)
-                raise RateLimited(f'rate limit of {self._limit} per {self._window:.0f} s reached',
-                                  retry_after=str(max(1, math.ceil(retry_after))))
+            self._refuse_if_full(windows, now)
             for window in windows:
                 window.append(now)
+
+    def check(self, *keys: str) -> None:
+        """Refuse if any key is at its limit, counting nothing: for limits on what went wrong, not on attempts."""
+        now = self._clock()
+        with self._lock:
+            self._refuse_if_full([self._window_of(key, now) for key in keys], now)
+
+    def count(self, *keys: str) -> None:
+        """Count one event under every key, whatever the limit: a failure happened whether or not it is allowed."""
+        now = self._clock()
+        with self._lock:
+            for key in keys:
+                self._window_of(key, now).append(now)
 
     def sweep(self) -> int:
         """Forget every key with no attempt inside the window (the app calls this every second), so a flood of
@@ -45,6 +54,13 @@ class RateLimiter:
     def __len__(self) -> int:
         with self._lock:
             return len(self._hits)
+
+    def _refuse_if_full(self, windows: list[deque[float]], now: float) -> None:
+        full = [w for w in windows if len(w) >= self._limit]
+        if full:
+            retry_after = max(w[-self._limit] + self._window - now for w in full)
+            raise RateLimited(f'rate limit of {self._limit} per {self._window:.0f} s reached',
+                              retry_after=str(max(1, math.ceil(retry_after))))
 
     def _window_of(self, key: str, now: float) -> deque[float]:
         window = self._hits.setdefault(key, deque())

@@ -6,16 +6,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Protocol
 
 from services.errors import PortalError
 from services.invitations import InvitationService
 from services.membership_admin import MembershipAdmin
-from services.rate_limit import RateLimiter
 from services.sessions import SessionStore
 
 log = logging.getLogger(__name__)
 
 DAY_SECONDS = 24 * 60 * 60
+
+
+class Sweepable(Protocol):
+    def sweep(self) -> object: ...
 
 
 async def purge_daily(memberships: MembershipAdmin, invitations: InvitationService, *,
@@ -31,13 +35,13 @@ async def purge_daily(memberships: MembershipAdmin, invitations: InvitationServi
         await asyncio.sleep(interval)
 
 
-async def sweep_every_second(sessions: SessionStore, limiters: Iterable[RateLimiter], *,
+async def sweep_every_second(sessions: SessionStore, limits: Iterable[Sweepable], *,
                              interval: float = 1.0) -> None:
-    """End expired sessions (their open pages leave) and forget idle rate-limit keys: nothing of either stays in
-    memory after it stopped mattering."""
-    limiters = tuple(limiters)
+    """End expired sessions (their open pages leave), drop sign-ins past their lifetime and forget idle rate-limit
+    keys: nothing of any stays in memory after it stopped mattering."""
+    limits = tuple(limits)
     while True:
         sessions.sweep()
-        for limiter in limiters:
-            limiter.sweep()
+        for limit in limits:
+            limit.sweep()
         await asyncio.sleep(interval)

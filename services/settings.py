@@ -37,7 +37,10 @@ class Settings(BaseSettings):
     oidc_algorithms: str = 'RS256,ES256,PS256'
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_max_hours: int = Field(default=12, ge=1, le=24 * 30)
-    rate_limit_sign_ins: int = Field(default=10, ge=1)
+    rate_limit_sign_ins: int = Field(default=10, ge=1)  # sessions one person may start per minute
+    sign_in_failures_per_address: int = Field(default=100, ge=1)  # failed or abandoned, per 10 minutes
+    sign_in_failures_per_person: int = Field(default=10, ge=1)  # failed after the provider named them, per 10 min
+    pending_sign_ins_per_address: int = Field(default=500, ge=1, le=10_000)  # unfinished sign-ins one address holds
     rate_limit_leaves: int = Field(default=20, ge=1)
     retention_days: int = Field(default=30, ge=0, le=3650)  # a left membership is kept this long, then purged
     invitation_days: int = Field(default=14, ge=1, le=365)  # how long an invitation link can be used

@@ -23,12 +23,11 @@ from authlib.integrations.starlette_client import OAuth
 from joserfc.errors import JoseError
 from starlette.requests import Request
 
-from services.errors import PortalError, SignInCancelled, SignInRefused, SignInUnavailable
+from services.errors import PortalError, RateLimited, SignInCancelled, SignInRefused, SignInUnavailable
 from services.identity import IdentityService
 from services.oidc_issuer import IssuerRule
-from services.pending_sign_ins import PendingSignIns
-from services.rate_limit import RateLimiter
 from services.sessions import Session, SessionStore
+from services.sign_in_guard import SignInGuard
 
 security_log = logging.getLogger('myprofile.security')
 log = logging.getLogger(__name__)
@@ -50,25 +49,26 @@ class RelyingPartyConfig:
 
 class RelyingParty:
     def __init__(self, config: RelyingPartyConfig, identity: IdentityService, sessions: SessionStore,
-                 limiter: RateLimiter | None = None) -> None:
+                 guard: SignInGuard | None = None) -> None:
         self._config = config
-        self._limiter = limiter
+        self.guard = guard or SignInGuard()
         self._identity = identity
         self._sessions = sessions
         self._issuer_rule: IssuerRule | None = None
         self._token_auth_method: TokenAuthMethod | None = None
         self._token_auth_method_for: object = None  # the `_loaded_at` of the metadata the method was chosen from
-        self.pending = PendingSignIns()
         client_kwargs: dict[str, Any] = {'scope': 'openid email profile', 'code_challenge_method': 'S256'}
         if config.transport is not None:
             client_kwargs['transport'] = config.transport
-        self._client = OAuth(cache=self.pending).register(
+        self._client = OAuth(cache=self.guard.pending).register(
             'portal', client_id=config.client_id, client_secret=config.client_secret,
             server_metadata_url=f'{config.issuer}/.well-known/openid-configuration', client_kwargs=client_kwargs)
 
-    async def authorization_url(self, request: Request, *, language: str) -> str:
-        """Start a sign-in: remember state, nonce and PKCE verifier in the session; return where to send the browser."""
+    async def authorization_url(self, request: Request, *, language: str, address: str) -> str:
+        """Start a sign-in from `address`: remember state, nonce and PKCE verifier server-side (the session holds a
+        marker); return where to send the browser."""
         try:
+            self.guard.may_start(address)
             await self._metadata()
             result = await self._client.create_authorization_url(self._config.redirect_uri, ui_locales=language)
         except PortalError as error:
@@ -76,18 +76,27 @@ class RelyingParty:
             raise
         if not all(f'{name}=' in result['url'] for name in ('code_challenge', 'nonce', 'state')):
             raise SignInRefused('authorization request would lack PKCE, nonce or state')
-        await self._client.save_authorize_data(request, redirect_uri=self._config.redirect_uri, **result)
+        with self.guard.pending.started_from(address):
+            await self._client.save_authorize_data(request, redirect_uri=self._config.redirect_uri, **result)
         return result['url']
 
-    async def finish(self, request: Request) -> Session:
-        """Complete the callback and start a fresh server-side session, or refuse with a typed error."""
+    async def finish(self, request: Request, *, address: str) -> Session:
+        """Complete the callback from `address` and start a fresh server-side session, or refuse with a typed error.
+
+        A refusal counts against the address (a provider that is down does not), and against the person once
+        the provider has vouched for who it is.
+        """
+        person_key = None
         try:
-            claims, token = await self._verified_sign_in(request)
-            if self._limiter is not None:
-                self._limiter.hit(f'person:{claims["iss"]}:{claims["sub"]}')
+            claims, token = await self._verified_id_token(request)
+            person_key = f'{claims["iss"]}:{claims["sub"]}'  # the provider has vouched for who this is
+            await self._check_userinfo(token, claims)
+            self.guard.may_finish(person_key)
             person = self._identity.person_for(claims['iss'], claims)
         except PortalError as error:
-            security_log.warning('sign-in refused: %r', str(error))
+            security_log.warning('sign-in refused: %r (address %r)', str(error), address)
+            if not isinstance(error, SignInUnavailable | RateLimited):
+                self.guard.failed(address, person_key)
             raise
         return self._sessions.start(person, id_token=token.get('id_token'))
 
@@ -105,7 +114,7 @@ class RelyingParty:
             query['id_token_hint'] = session.id_token
         return f'{endpoint}{"&" if "?" in endpoint else "?"}{urlencode(query)}'
 
-    async def _verified_sign_in(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+    async def _verified_id_token(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
         params = request.query_params
         if params.get('error'):
             await self._consume_state_of_error_answer(request)
@@ -136,7 +145,6 @@ class RelyingParty:
             raise SignInRefused('token response carried no ID token')
         if not isinstance(claims.get('sub'), str) or not claims['sub']:
             raise SignInRefused('ID token has no sub')
-        await self._check_userinfo(token, claims)
         return claims, token
 
     async def _consume_state_of_error_answer(self, request: Request) -> None:

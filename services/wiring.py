@@ -17,6 +17,7 @@ from services.rate_limit import RateLimiter
 from services.removal_requests import RemovalRequestService
 from services.sessions import SessionStore
 from services.settings import Settings
+from services.sign_in_guard import SignInGuard, SignInLimits
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -31,7 +32,7 @@ class Services:
     removals: RemovalRequestService
     invitations: InvitationService
     sessions: SessionStore
-    sign_in_limit: RateLimiter
+    sign_in_guard: SignInGuard
     leave_limit: RateLimiter
 
 
@@ -51,5 +52,9 @@ def build_services(settings: Settings) -> Services:
                     sessions=SessionStore(idle_timeout=timedelta(minutes=settings.session_idle_minutes),
                                           absolute_lifetime=timedelta(hours=settings.session_max_hours),
                                           events=events),
-                    sign_in_limit=RateLimiter(limit=settings.rate_limit_sign_ins, window_seconds=60),
+                    sign_in_guard=SignInGuard(SignInLimits(
+                        failures_per_address=settings.sign_in_failures_per_address,
+                        failures_per_person=settings.sign_in_failures_per_person,
+                        sign_ins_per_person=settings.rate_limit_sign_ins,
+                        pending_per_address=settings.pending_sign_ins_per_address)),
                     leave_limit=leave_limit)

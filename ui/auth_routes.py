@@ -16,7 +16,6 @@ from services.errors import (
     SignInUnavailable,
     UnknownPerson,
 )
-from services.rate_limit import RateLimiter
 from services.sessions import SessionStore
 from services.sign_in import RelyingParty
 from ui import csrf
@@ -31,8 +30,7 @@ PROBLEMS = {SignInCancelled: 'cancelled', SignInRefused: 'refused', SignInUnavai
             UnknownPerson: 'unknown_person', RateLimited: 'rate_limited'}
 
 
-def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, *, public_url: str,
-             limiter: RateLimiter | None = None) -> None:
+def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, *, public_url: str) -> None:
     @app.get('/auth/login', include_in_schema=False)
     async def sign_in(request: Request, next: str | None = None) -> RedirectResponse:
         target = safe_return_path(next)
@@ -40,9 +38,8 @@ def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, 
             return RedirectResponse(target, status_code=303)
         request.session[RETURN_PATH] = target
         try:
-            if limiter is not None:
-                limiter.hit(f'address:{request.client.host if request.client else "unknown"}')
-            url = await relying_party.authorization_url(request, language=language_of(request))
+            url = await relying_party.authorization_url(request, language=language_of(request),
+                                                        address=_address(request))
         except PortalError as error:  # the relying party has logged why
             return _problem(error)
         return RedirectResponse(url, status_code=302)
@@ -50,7 +47,7 @@ def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, 
     @app.get('/auth/callback', include_in_schema=False)
     async def callback(request: Request) -> RedirectResponse:
         try:
-            session = await relying_party.finish(request)
+            session = await relying_party.finish(request, address=_address(request))
         except PortalError as error:
             return _problem(error)
         target = safe_return_path(request.session.get(RETURN_PATH))
@@ -96,10 +93,14 @@ def register(app: FastAPI, relying_party: RelyingParty, sessions: SessionStore, 
         return RedirectResponse(safe_return_path(next), status_code=303)
 
 
+def _address(request: Request) -> str:
+    """The client's address (a trusted proxy's forwarded one, see `forwarded_headers`)."""
+    return request.client.host if request.client else 'unknown'
+
+
 def _refused(request: Request, reason: str) -> Response:
     """A forged sign-out: refused, logged, and the session left as it was."""
-    address = request.client.host if request.client else 'unknown'
-    security_log.warning('sign-out refused: a request %s (address %r)', reason, address)
+    security_log.warning('sign-out refused: a request %s (address %r)', reason, _address(request))
     return PlainTextResponse('Forbidden', status_code=403)
 
 

@@ -13,6 +13,7 @@ from nicegui import ui
 
 from services.errors import UnknownPerson
 from services.events import MembershipEvents
+from ui.page_exit import leave_for
 
 
 def redraw_on_change(events: MembershipEvents, subject: str, redraw: Callable[[], object]) -> None:
@@ -38,7 +39,7 @@ def redraw_on_change(events: MembershipEvents, subject: str, redraw: Callable[[]
                 try:
                     redraw()
                 except UnknownPerson:  # removed from the directory (a restore) while the page was open
-                    ui.navigate.to('/sign-in-problem?reason=unknown_person')
+                    leave_for('/sign-in-problem?reason=unknown_person')
 
     unsubscribe = events.subscribe(subject, on_change)
     client.on_delete(unsubscribe)

@@ -31,6 +31,7 @@ from nicegui.client import Client
 from services.events import MembershipEvents
 from services.sessions import SessionStore, session_topic
 from ui.live import redraw_on_change
+from ui.page_exit import leave_for
 
 security = logging.getLogger('myprofile.security')
 browser_log = logging.getLogger('myprofile.browser')
@@ -49,7 +50,7 @@ def bind(session_id: str) -> None:
     client = ui.context.client
     _bound[client] = session_id
     if _guard:
-        redraw_on_change(_guard[0].events, session_topic(session_id), lambda: ui.navigate.to('/signed-out'))
+        redraw_on_change(_guard[0].events, session_topic(session_id), lambda: leave_for('/signed-out'))
 
 
 class SessionCookie:

@@ -50,16 +50,15 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
     # the live connection's Socket.IO server accepts any Origin by default: only our own page may connect
     core.sio.eio.cors_allowed_origins = [settings.public_origin]
     relying_party = RelyingParty(_relying_party_config(settings, services), services.identity, services.sessions,
-                                 services.sign_in_limit)
-    auth_routes.register(app, relying_party, services.sessions, public_url=settings.public_url,
-                         limiter=services.sign_in_limit)
+                                 services.sign_in_guard)
+    auth_routes.register(app, relying_party, services.sessions, public_url=settings.public_url)
     overview_page.register(services.organizations, services.invitations, services.sessions, services.events)
     organizations_page.register(services.organizations, services.removals, services.invitations, services.sessions,
                                 services.events, retention_days=settings.retention_days)
     invitation_page.register(services.invitations, services.sessions)
     activity_page.register(services.activity, services.sessions, services.events)
     privacy_page.register(services.organizations, services.sessions, services.events)
-    notice_pages.register()
+    notice_pages.register(app)
     app.on_startup(lambda: background_tasks.create(
         watch_outside_changes(services.store, services.events, run_blocking=run.io_bound),
         name='watch outside changes'))
@@ -71,8 +70,8 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
         name=settings.session_cookie, secret=secret, max_age=settings.session_max_hours * 3600, key=SESSION_ID),
         services.events)
     app.on_startup(lambda: background_tasks.create(
-        sweep_every_second(services.sessions, (services.sign_in_limit, services.leave_limit)),
-        name='end expired sessions, forget idle limits'))
+        sweep_every_second(services.sessions, (services.sign_in_guard, services.leave_limit)),
+        name='end expired sessions and abandoned sign-ins, forget idle limits'))
     return {'storage_secret': secret,
             'session_middleware_kwargs': {'https_only': settings.https, 'same_site': 'lax', 'path': '/',
                                           'session_cookie': settings.session_cookie,

@@ -47,7 +47,10 @@ def settle(page: Page) -> None:
 
     The loading bar is a progressbar with no name while a request is under way; it is aria-hidden once idle.
     """
-    page.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')")
+    for _ in range(200):  # polled from here: pages without script forbid the string eval of wait_for_function
+        if page.evaluate("() => document.getAnimations().every((a) => a.playState !== 'running')"):
+            break
+        page.wait_for_timeout(25)
     expect(page.locator('.q-loading-bar[role=progressbar]')).to_have_count(0)
 
 

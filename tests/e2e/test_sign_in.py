@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import Portal
-from tests.e2e.pages import DEMO_SIGN_IN_HEADING, LIDIA, MEGAN, choose_account, sign_in, wait_until_live
+from tests.e2e.pages import DEMO_SIGN_IN_HEADING, LIDIA, MEGAN, choose_account, sign_in
 
 
 def test_no_session_sends_the_browser_to_the_demo_sign_in_page(shared_portal: Portal, page: Page) -> None:
@@ -46,8 +46,7 @@ def test_cancel_lands_on_a_friendly_page_with_a_way_to_sign_in_again(shared_port
     expect(page.get_by_role('heading', level=1)).to_have_text('Sign-in was cancelled')
     expect(page.get_by_text('You cancelled signing in. Nothing was changed.')).to_be_visible()
     expect(page.get_by_role('button', name='Sign out')).to_have_count(0)
-    wait_until_live(page)
-    page.get_by_role('button', name='Sign in', exact=True).click()
+    page.get_by_role('link', name='Sign in', exact=True).click()
     expect(page.get_by_role('heading', level=1)).to_have_text(DEMO_SIGN_IN_HEADING)
     choose_account(page, LIDIA)
     expect(page.get_by_role('button', name='Sign out')).to_be_visible()

@@ -11,7 +11,7 @@ import pytest
 
 from data.tinydb_store import TinyDirectoryStore
 from services.identity import IdentityService
-from services.rate_limit import RateLimiter
+from services.sign_in_guard import SignInGuard
 from tests.security.fake_provider import PROVIDER_URL, FakeProvider, ProviderSettings
 from tests.security.portal_harness import (
     CALLBACK_URL,
@@ -32,11 +32,12 @@ def provider() -> FakeProvider:
 
 @pytest.fixture
 async def make_portal(provider: FakeProvider, tmp_path: Path) -> AsyncIterator[PortalFactory]:
-    """Build the portal; keyword arguments change or add RelyingPartyConfig fields."""
+    """Build the portal; `guard` replaces the default sign-in limits, other keyword arguments change or add
+    RelyingPartyConfig fields."""
     portals: list[Portal] = []
 
-    async def build(*, limiter: RateLimiter | None = None, **config_changes: object) -> Portal:
-        portal = Portal(config=relying_party_config(provider, **config_changes), limiter=limiter,
+    async def build(*, guard: SignInGuard | None = None, **config_changes: object) -> Portal:
+        portal = Portal(config=relying_party_config(provider, **config_changes), guard=guard,
                         identity=IdentityService(TinyDirectoryStore(tmp_path / f'directory-{len(portals)}.json')),
                         sessions=RecordingSessionStore(), session_secret=secrets.token_urlsafe(32),
                         provider=provider)

@@ -17,9 +17,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from services.identity import IdentityService
-from services.rate_limit import RateLimiter
 from services.sessions import Session, SessionStore, SignedInPerson
 from services.sign_in import RelyingParty, RelyingPartyConfig
+from services.sign_in_guard import SignInGuard
 from tests.security.fake_provider import PROVIDER_URL, FakeProvider
 from ui.auth_routes import register
 from ui.web_session import current_session
@@ -48,10 +48,11 @@ class RecordingSessionStore(SessionStore):
 
 class Portal:
     def __init__(self, *, config: RelyingPartyConfig, identity: IdentityService, sessions: RecordingSessionStore,
-                 session_secret: str, provider: FakeProvider, limiter: RateLimiter | None = None) -> None:
+                 session_secret: str, provider: FakeProvider, guard: SignInGuard | None = None) -> None:
         self.provider = provider
         self.sessions = sessions
-        self.app = portal_app(RelyingParty(config, identity, sessions, limiter), sessions, session_secret, limiter)
+        self.relying_party = RelyingParty(config, identity, sessions, guard)
+        self.app = portal_app(self.relying_party, sessions, session_secret)
         self._browsers: list[httpx.AsyncClient] = []
         self._provider_client = httpx.AsyncClient(transport=httpx.ASGITransport(provider.app), base_url=PROVIDER_URL)
         self.browser = self.new_browser()
@@ -95,11 +96,10 @@ class Portal:
             await client.aclose()
 
 
-def portal_app(relying_party: RelyingParty, sessions: SessionStore, session_secret: str,
-               limiter: RateLimiter | None = None) -> FastAPI:
+def portal_app(relying_party: RelyingParty, sessions: SessionStore, session_secret: str) -> FastAPI:
     app = FastAPI()
     app.add_middleware(SessionMiddleware, secret_key=session_secret, same_site='lax')
-    register(app, relying_party, sessions, public_url=PUBLIC_URL, limiter=limiter)
+    register(app, relying_party, sessions, public_url=PUBLIC_URL)
 
     @app.get('/whoami')
     async def whoami(request: Request) -> JSONResponse:

@@ -29,6 +29,11 @@ def log_of(portal: Portal) -> str:
     return (portal.db.parent.parent / 'portal.log').read_text()
 
 
+def told_to_leave_for(socket: Socket, path: str) -> bool:
+    return any(event == 'run_javascript' and f'location.replace({json.dumps(path)})' in data.get('code', '')
+               for event, data in socket.received)
+
+
 async def refused(page: OpenedPage, cookie: str | None, *, tab_id: str | None = None) -> bool:
     socket = Socket()
     try:
@@ -57,9 +62,10 @@ async def test_events_from_a_socket_the_page_did_not_admit_do_nothing(portal: Po
     leave_id, _ = page.element_with(**{'aria-label': f'Leave organization {FABRIKAM.name}'})
     owner = Socket()
     await owner.connect(page, adele)
-    attacker_page = open_page(portal.url, '/signed-out', None)  # a page the attacker may hold: a public one
+    megan = http_sign_in(portal.url, MEGAN)  # the attacker holds a page of their own, admitted for their session
+    attacker_page = open_page(portal.url, '/organizations', megan)
     attacker = Socket()
-    await attacker.connect(attacker_page, None)
+    await attacker.connect(attacker_page, megan)
 
     await attacker.sio.emit('event', page.click(leave_id))  # Adele's Leave button, from the attacker's socket
     await asyncio.sleep(1.0)
@@ -77,9 +83,10 @@ async def test_events_from_a_socket_the_page_did_not_admit_do_nothing(portal: Po
 
 
 async def test_a_browser_log_line_cannot_forge_server_log_lines(portal: Portal) -> None:
-    page = open_page(portal.url, '/signed-out', None)
+    megan = http_sign_in(portal.url, MEGAN)
+    page = open_page(portal.url, '/organizations', megan)
     socket = Socket()
-    await socket.connect(page, None)
+    await socket.connect(page, megan)
     forged = 'x\n2026-01-01 00:00:00,000 WARNING myprofile.security: forged' + 'y' * 900_000
     await socket.sio.emit('log', {'client_id': page.client_id, 'level': 'warning', 'message': forged})
     await asyncio.sleep(0.5)
@@ -100,8 +107,8 @@ async def test_open_pages_leave_within_a_second_of_sign_out_elsewhere(portal: Po
                             headers={'Cookie': adele, 'Origin': portal.url}, follow_redirects=False)
     assert signed_out.status_code == 303
     for _ in range(15):
-        if any(event == 'open' and '/signed-out' in json.dumps(data) for event, data in owner.received):
+        if told_to_leave_for(owner, '/signed-out'):
             break
         await asyncio.sleep(0.1)
-    assert any(event == 'open' and '/signed-out' in json.dumps(data) for event, data in owner.received)
+    assert told_to_leave_for(owner, '/signed-out')
     await owner.sio.disconnect()

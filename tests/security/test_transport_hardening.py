@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import Portal, running_portal
+from tests.security.live_pages import http_sign_in
 
 
 @pytest.fixture(scope='module')
@@ -36,7 +37,9 @@ def test_the_server_does_not_name_itself(portal: Portal) -> None:
 
 
 def test_a_client_cannot_move_where_page_scripts_load_from(portal: Portal) -> None:
-    page = httpx.get(f'{portal.url}/signed-out', headers={'X-Forwarded-Prefix': '//evil.example'}).text
+    cookie = http_sign_in(portal.url, 'demo-adele-vance')
+    page = httpx.get(f'{portal.url}/organizations', timeout=30,
+                     headers={'X-Forwarded-Prefix': '//evil.example', 'Cookie': cookie}).text
     assert '/_nicegui/' in page and 'evil.example' not in page
 
 

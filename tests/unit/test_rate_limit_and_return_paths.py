@@ -43,6 +43,22 @@ def test_a_refused_attempt_is_not_counted() -> None:
     limiter.hit('k')
 
 
+def test_failures_are_counted_past_the_limit_and_checked_without_counting() -> None:
+    """Failures keep counting once an address is blocked, so a loop that goes on waits until it stops."""
+    clock = Clock()
+    limiter = RateLimiter(limit=2, window_seconds=60, clock=clock)
+    for _ in range(2):
+        limiter.check('address:1')  # checking costs nothing
+    for second in range(4):
+        clock.now = 1000.0 + second * 10
+        limiter.count('address:1')
+    with pytest.raises(RateLimited) as refused:
+        limiter.check('address:1')
+    assert refused.value.params['retry_after'] == '50'  # until only the last of the four is still in the window
+    clock.now = 1000.0 + 20 + 60.5
+    limiter.check('address:1')
+
+
 @pytest.mark.parametrize(('candidate', 'expected'), [
     ('/organizations', '/organizations'),
     ('/organizations?x=1', '/organizations?x=1'),
