@@ -26,7 +26,7 @@ from data.errors import StoreCorrupt
 from data.file_changes import META, TableChanges, file_generation
 from data.json_storage import UNCHANGED, Tables
 from data.layout import ADMIN_AUDIT, ORGS, Layout
-from data.lifecycle_index import LifecycleIndex
+from data.lifecycle_index import LifecycleIndex, organization_topic
 from data.records import ACTIVE, MEMBERSHIP_STATES, Organization, Person, StoreCounts
 
 _intern = sys.intern
@@ -139,9 +139,11 @@ class DirectoryIndex:
             org = organization_from_checked(upgraded('organizations', doc))
             self.organizations[org.id] = org
             org_ids.add(org.id)
+            subjects.add(organization_topic(org.id))
         for (org_id,) in tables.get('organizations', {}).get('del', []):
             self.organizations.pop(org_id, None)
             org_ids.add(org_id)
+            subjects.add(organization_topic(org_id))
         for doc in tables.get('people', {}).get('put', []):
             self._drop_person(doc['subject'])
             self._put_person(Person(subject=_intern(doc['subject']), name=doc['name'], home=_intern(doc['home']),
@@ -151,13 +153,17 @@ class DirectoryIndex:
             self._drop_person(subject)
             subjects.add(subject)
         memberships = tables.get('memberships', {})
+        guests_of: set[str] = set()  # organizations whose guests changed
         for subject, org_id in memberships.get('del', []):
             self._drop_membership(subject, org_id)
             subjects.add(subject)
+            guests_of.add(org_id)
         for doc in memberships.get('put', []):  # a million of them in a large import: kept tight
             subject = _intern(doc['subject'])
             self._put_membership(subject, doc['organization'], doc.get('joined'), doc.get('state'), doc.get('left_at'))
             subjects.add(subject)
+            guests_of.add(doc['organization'])
+        subjects.update(organization_topic(org_id) for org_id in guests_of)
         self.lifecycle.apply(tables, subjects, org_ids)
         return subjects, org_ids
 
@@ -230,6 +236,7 @@ def changed_subjects(old: DirectoryIndex, new: DirectoryIndex) -> set[str]:
     subjects |= {s for s in old.people.keys() | new.people.keys() if old.people.get(s) != new.people.get(s)}
     subjects |= {s for s in old.memberships.keys() | new.memberships.keys()
                  if old.memberships.get(s) != new.memberships.get(s)}
+    subjects |= {organization_topic(o) for o in old.organizations.keys() | new.organizations.keys()}  # a restore
     subjects |= {s for s, _ in old.membership_states.keys() ^ new.membership_states.keys()}
     subjects |= {s for (s, o), state in old.membership_states.items() if new.membership_states.get((s, o)) != state}
     subjects |= old.lifecycle.changed_topics(new.lifecycle)

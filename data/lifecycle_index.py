@@ -11,10 +11,15 @@ from data.file_changes import TableChanges
 from data.records import PENDING, Invitation, RemovalRequest
 
 EMAIL_TOPIC = 'email:'  # live-event topic of everyone signed in with that (lower-case) address
+ORGANIZATION_TOPIC = 'organization:'  # live-event topic of the pages that show an organization's guests and trail
 
 
 def email_topic(email: str) -> str:
     return f'{EMAIL_TOPIC}{email.casefold()}'
+
+
+def organization_topic(org_id: str) -> str:
+    return f'{ORGANIZATION_TOPIC}{org_id}'
 
 
 class LifecycleIndex:
@@ -72,30 +77,35 @@ class LifecycleIndex:
         for doc in tables.get('audit', {}).get('put', []):
             if doc.get('subject'):
                 subjects.add(doc['subject'])
+            if doc.get('organization'):
+                subjects.add(organization_topic(doc['organization']))
         invitations = tables.get('invitations', {})
         for (invitation_id,) in invitations.get('del', []):
             if (old := self.drop_invitation(invitation_id)) is not None:
-                subjects.add(email_topic(old.email))
+                subjects.update((email_topic(old.email), organization_topic(old.organization)))
                 org_ids.add(old.organization)
         for doc in invitations.get('put', []):
             invitation = Invitation(**doc)
             self.put_invitation(invitation)
-            subjects.add(email_topic(invitation.email))
+            subjects.update((email_topic(invitation.email), organization_topic(invitation.organization)))
         requests = tables.get('removal_requests', {})
         for (request_id,) in requests.get('del', []):
             if (old_request := self.drop_request(request_id)) is not None:
-                subjects.add(old_request.subject)
+                subjects.update((old_request.subject, organization_topic(old_request.organization)))
         for doc in requests.get('put', []):
             request = RemovalRequest(**doc)
             self.put_request(request)
-            subjects.add(request.subject)
+            subjects.update((request.subject, organization_topic(request.organization)))
 
     def changed_topics(self, new: LifecycleIndex) -> set[str]:
         """Whose pages differ between this and `new` (after a restore)."""
         topics = {email_topic(i.email) for i in [*self.invitations.values(), *new.invitations.values()]
                   if self.invitations.get(i.id) != new.invitations.get(i.id)}
-        topics |= {r.subject for r in [*self.removal_requests.values(), *new.removal_requests.values()]
-                   if self.removal_requests.get(r.id) != new.removal_requests.get(r.id)}
+        topics |= {organization_topic(i.organization) for i in [*self.invitations.values(), *new.invitations.values()]
+                   if self.invitations.get(i.id) != new.invitations.get(i.id)}
+        changed_requests = [r for r in [*self.removal_requests.values(), *new.removal_requests.values()]
+                            if self.removal_requests.get(r.id) != new.removal_requests.get(r.id)]
+        topics |= {r.subject for r in changed_requests} | {organization_topic(r.organization) for r in changed_requests}
         return topics
 
 

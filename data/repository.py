@@ -27,6 +27,8 @@ class DirectoryReader(Protocol):
 
     def organization(self, org_id: str) -> Organization | None: ...
 
+    def all_organizations(self) -> list[Organization]: ...
+
     def person(self, subject: str) -> Person | None: ...
 
     def people_with_email(self, address: str) -> list[Person]: ...
@@ -77,6 +79,9 @@ class DirectoryRepository(DirectoryReader, Protocol):
 
     def activity_of(self, subject: str) -> list[AuditEntry]:
         """The audit records that concern `subject`, oldest first."""
+
+    def activity_of_organization(self, org_id: str) -> list[AuditEntry]:
+        """The audit records that concern `org_id`, oldest first."""
 
     def backup(self, target: Path) -> StoreCounts:
         """Write a consistent copy of everything (audit trail included) that `restore_store` can read back."""

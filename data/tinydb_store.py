@@ -67,6 +67,10 @@ class TinyDirectoryStore(LifecycleReads):
         with self._lock:
             return self._state.index.organizations.get(org_id)
 
+    def all_organizations(self) -> list[Organization]:
+        with self._lock:
+            return list(self._state.index.organizations.values())
+
     def person(self, subject: str) -> Person | None:
         with self._lock:
             return self._state.index.people.get(subject)
@@ -136,6 +140,13 @@ class TinyDirectoryStore(LifecycleReads):
                            if doc.get('subject') == subject or (doc.get('subject') is None and
                                                                 doc.get('actor') == subject))
             return [audit_from_doc(docs[doc_id], path, doc_id) for _, _, doc_id in found]
+
+    def activity_of_organization(self, org_id: str) -> list[AuditEntry]:
+        """What concerns `org_id`, oldest first. Its records live with the people they concern, so this reads every
+        file's audit table: for an administrator's page, not for every guest's."""
+        with self._exclusive():
+            return [audit_from_doc(doc, path, doc_id) for _, doc, path, doc_id in self._audit_documents()
+                    if doc.get('organization') == org_id]
 
     # --- writes (each one atomic and durable) ---
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from data.atomic_files import atomic_stream
 from data.errors import StoreError
+from data.lifecycle_index import ORGANIZATION_TOPIC
 from data.records import AuditEntry, Directory, StoreCounts
 from data.repository import DirectoryRepository, Progress
 from data.restore import restore_store
@@ -41,7 +42,8 @@ class DirectoryAdmin:
                                         known_people=_Known(self._repository.person), progress=progress)
         changed = self.merge(directory, actor=actor, detail=f'import of {path.name}', progress=progress)
         return ImportResult(organizations=len(directory.organizations), people=len(directory.people),
-                            memberships=len(directory.memberships), people_changed=len(changed))
+                            memberships=len(directory.memberships),
+                            people_changed=sum(not topic.startswith(ORGANIZATION_TOPIC) for topic in changed))
 
     def merge(self, directory: Directory, *, actor: str, detail: str, progress: Progress | None = None) -> set[str]:
         audit = AuditEntry(at=self._clock().isoformat(timespec='seconds'), actor=actor, action='import',

@@ -171,3 +171,15 @@ class InvalidInput(PortalError):
     """A value outside what the command or form accepts; the detail names it."""
 
     message_key = 'error.invalid_input'
+
+
+class NotAnAdministrator(PortalError):
+    """The signed-in person does not (or no longer) administer this organization; nothing about it is revealed."""
+
+    message_key = 'error.not_an_administrator'
+
+
+class TooManyAddresses(PortalError):
+    """More addresses in one invitation form than it takes at once; nothing was sent."""
+
+    message_key = 'error.too_many_addresses'

@@ -19,6 +19,7 @@ from data.repository import DirectoryReader, DirectoryRepository
 from services.clock import Clock, utc_now
 from services.errors import CannotReinstate, NotAMember, StoreUnavailable
 from services.events import MembershipEvents
+from services.work_checks import Check, no_check
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +32,24 @@ class MembershipAdmin:
         self._retention = retention
         self._clock = clock
 
-    def disable(self, subject: str, org_id: str, *, actor: str) -> Membership:
+    def disable(self, subject: str, org_id: str, *, actor: str, check: Check = no_check) -> Membership:
         """The person keeps seeing the organization but can no longer leave it on their own."""
-        return self._change(subject, org_id, actor=actor, action='disable', allowed=(ACTIVE,), state=DISABLED)
+        return self._change(subject, org_id, actor=actor, action='disable', allowed=(ACTIVE,), state=DISABLED,
+                            check=check)
 
-    def enable(self, subject: str, org_id: str, *, actor: str) -> Membership:
-        return self._change(subject, org_id, actor=actor, action='enable', allowed=(DISABLED,), state=ACTIVE)
+    def enable(self, subject: str, org_id: str, *, actor: str, check: Check = no_check) -> Membership:
+        return self._change(subject, org_id, actor=actor, action='enable', allowed=(DISABLED,), state=ACTIVE,
+                            check=check)
 
-    def reinstate(self, subject: str, org_id: str, *, actor: str) -> Membership:
+    def remove(self, subject: str, org_id: str, *, actor: str, check: Check = no_check) -> Membership:
+        """The organization ends the membership: left as if by the person, and kept for the retention period."""
+        return self._change(subject, org_id, actor=actor, action='remove', allowed=(ACTIVE, DISABLED), state=LEFT,
+                            check=check)
+
+    def reinstate(self, subject: str, org_id: str, *, actor: str, check: Check = no_check) -> Membership:
         """Restore a left membership within its retention period, as it was before the leave."""
-        return self._change(subject, org_id, actor=actor, action='reinstate', allowed=(LEFT,), state=ACTIVE)
+        return self._change(subject, org_id, actor=actor, action='reinstate', allowed=(LEFT,), state=ACTIVE,
+                            check=check)
 
     def retained_until(self, membership: Membership) -> datetime | None:
         """When a left membership is purged; None for one that was not left."""
@@ -68,11 +77,12 @@ class MembershipAdmin:
         return len(removed)
 
     def _change(self, subject: str, org_id: str, *, actor: str, action: str, allowed: tuple[str, ...],
-                state: str) -> Membership:
+                state: str, check: Check) -> Membership:
         at = self._clock().isoformat(timespec='seconds')
         result: list[Membership] = []
 
         def change(reader: DirectoryReader) -> Changes:
+            check(reader)
             membership = reader.membership(subject, org_id)
             if membership is None:
                 raise NotAMember(f'{subject!r} has no membership of {org_id!r}')
@@ -85,7 +95,7 @@ class MembershipAdmin:
             if action == 'reinstate' and (until := self.retained_until(membership)) and until <= self._clock():
                 raise CannotReinstate(f'the membership of {subject!r} in {org_id!r} was left on '
                                       f'{membership.left_at}; its retention period is over')
-            changed = replace(membership, state=state, left_at=None)
+            changed = replace(membership, state=state, left_at=at if state == LEFT else None)
             result.append(changed)
             return Changes(put=(changed,), audit=(AuditEntry(at=at, actor=actor, action=action, organization=org_id,
                                                              subject=subject),))

@@ -29,8 +29,10 @@ from services.errors import (
 from services.events import MembershipEvents
 from services.leave_rules import leave_block
 from services.rate_limit import RateLimiter
+from services.work_checks import Check, no_check
 
 log = logging.getLogger(__name__)
+security_log = logging.getLogger('myprofile.security')
 
 MAX_MESSAGE = 500
 _CONTROL = re.compile(r'[\x00-\x08\x0b-\x1f\x7f]')  # line breaks are fine in a message
@@ -86,13 +88,18 @@ class RemovalRequestService:
         self._commit(send)
         return made[0]
 
-    def complete(self, request_id: str, *, actor: str) -> RemovalRequest:
-        """The organization removes the person: the membership is left (kept for the retention period)."""
+    def complete(self, request_id: str, *, actor: str, org_id: str | None = None,
+                 check: Check = no_check) -> RemovalRequest:
+        """The organization removes the person: the membership is left (kept for the retention period).
+
+        `org_id`: the request must be to this organization (an administrator answers only their own).
+        """
         at = self._now()
         done: list[RemovalRequest] = []
 
         def remove(reader: DirectoryReader) -> Changes:
-            request = self._open_request(reader, request_id)
+            check(reader)
+            request = self._open_request(reader, request_id, org_id)
             done.append(replace(request, state=DONE, answered_at=at))
             membership = reader.membership(request.subject, request.organization)
             puts: tuple = (done[0],)
@@ -104,7 +111,8 @@ class RemovalRequestService:
         self._commit(remove)
         return done[0]
 
-    def decline(self, request_id: str, answer: str, *, actor: str) -> RemovalRequest:
+    def decline(self, request_id: str, answer: str, *, actor: str, org_id: str | None = None,
+                check: Check = no_check) -> RemovalRequest:
         """The organization keeps the person, and says why (the person reads it)."""
         text = clean_message(answer)
         if text is None:
@@ -113,7 +121,8 @@ class RemovalRequestService:
         declined: list[RemovalRequest] = []
 
         def keep(reader: DirectoryReader) -> Changes:
-            request = self._open_request(reader, request_id)
+            check(reader)
+            request = self._open_request(reader, request_id, org_id)
             declined.append(replace(request, state=DECLINED, answer=text, answered_at=at))
             return Changes(put=(declined[0],), audit=(AuditEntry(
                 at=at, actor=actor, action='removal_declined', organization=request.organization,
@@ -128,9 +137,12 @@ class RemovalRequestService:
                       key=lambda r: r.created)
 
     @staticmethod
-    def _open_request(reader: DirectoryReader, request_id: str) -> RemovalRequest:
+    def _open_request(reader: DirectoryReader, request_id: str, org_id: str | None) -> RemovalRequest:
         request = reader.removal_request(request_id)
-        if request is None:
+        if request is None or (org_id is not None and request.organization != org_id):
+            if request is not None:
+                security_log.warning('refused: an answer for %r to removal request %r, which is to %r',
+                                     org_id, request_id, request.organization)
             raise UnknownRemovalRequest(f'no removal request {request_id!r}')
         if request.state != OPEN:
             raise UnknownRemovalRequest(f'removal request {request_id!r} is {request.state}, not open')

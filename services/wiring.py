@@ -7,11 +7,13 @@ from datetime import timedelta
 
 from data.tinydb_store import TinyDirectoryStore
 from services.activity import ActivityService
+from services.admin_access import AdminAccess
 from services.directory_admin import DirectoryAdmin
 from services.events import MembershipEvents
 from services.identity import IdentityService
 from services.invitations import InvitationService
 from services.membership_admin import MembershipAdmin
+from services.org_administration import OrganizationAdministration
 from services.organizations import OrganizationService
 from services.rate_limit import RateLimiter
 from services.removal_requests import RemovalRequestService
@@ -31,6 +33,7 @@ class Services:
     memberships: MembershipAdmin
     removals: RemovalRequestService
     invitations: InvitationService
+    administration: OrganizationAdministration
     sessions: SessionStore
     sign_in_guard: SignInGuard
     leave_limit: RateLimiter
@@ -40,18 +43,21 @@ def build_services(settings: Settings) -> Services:
     store = TinyDirectoryStore(settings.db)
     events = MembershipEvents()
     leave_limit = RateLimiter(limit=settings.rate_limit_leaves, window_seconds=60)
+    memberships = MembershipAdmin(store, events, retention=timedelta(days=settings.retention_days))
+    removals = RemovalRequestService(store, events, limiter=leave_limit)
+    invitations = InvitationService(store, events, public_url=settings.public_url, days=settings.invitation_days)
+    sessions = SessionStore(idle_timeout=timedelta(minutes=settings.session_idle_minutes),
+                            absolute_lifetime=timedelta(hours=settings.session_max_hours), events=events)
     return Services(store=store, events=events,
                     organizations=OrganizationService(store, events, limiter=leave_limit),
                     admin=DirectoryAdmin(store, events),
                     identity=IdentityService(store, home_org_claim=settings.home_org_claim, events=events),
                     activity=ActivityService(store),
-                    memberships=MembershipAdmin(store, events, retention=timedelta(days=settings.retention_days)),
-                    removals=RemovalRequestService(store, events, limiter=leave_limit),
-                    invitations=InvitationService(store, events, public_url=settings.public_url,
-                                                  days=settings.invitation_days),
-                    sessions=SessionStore(idle_timeout=timedelta(minutes=settings.session_idle_minutes),
-                                          absolute_lifetime=timedelta(hours=settings.session_max_hours),
-                                          events=events),
+                    memberships=memberships, removals=removals, invitations=invitations,
+                    administration=OrganizationAdministration(
+                        store, events, AdminAccess(store, sessions), memberships=memberships,
+                        invitations=invitations, removals=removals),
+                    sessions=sessions,
                     sign_in_guard=SignInGuard(SignInLimits(
                         failures_per_address=settings.sign_in_failures_per_address,
                         failures_per_person=settings.sign_in_failures_per_person,

@@ -1,0 +1,347 @@
+"""What an organization's administrators do from their page: run its guests, invitations, removal requests and
+rules, and read its trail.
+
+Every call names the administrator's session and the organization. `AdminAccess` checks both when the call is
+made, and again inside the unit of work that makes the change, on the state the change is decided on: an
+administrator removed a moment ago, or a session that ended, changes nothing. The rules themselves stay where
+they are (`MembershipAdmin`, `InvitationService`, `RemovalRequestService`, `leave_rules`); this only decides who
+may use them, for which organization, and says it in the audit trail under the administrator's own subject.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from data.errors import StoreError
+from data.records import OPEN, AuditEntry, Changes, Invitation, Organization, RemovalRequest
+from data.repository import DirectoryReader, DirectoryRepository
+from services import directory_entries
+from services.admin_access import AdminAccess
+from services.clock import Clock, utc_now
+from services.errors import (
+    AlreadyInvited,
+    AlreadyMember,
+    InvalidDirectory,
+    InvalidEmail,
+    InvalidInput,
+    NotAMember,
+    NotSignedIn,
+    SearchTooLong,
+    StoreUnavailable,
+    TooManyAddresses,
+)
+from services.events import MembershipEvents
+from services.invitations import InvitationService, IssuedInvitation, normalized_email
+from services.membership_admin import MembershipAdmin
+from services.removal_requests import RemovalRequestService
+from services.sessions import SignedInPerson
+from services.work_checks import Check
+
+log = logging.getLogger(__name__)
+security_log = logging.getLogger('myprofile.security')
+
+MAX_SEARCH_LENGTH = 200
+MAX_ADDRESSES = 50  # one form at a time; a larger list is an import, not a form
+_SEPARATORS = re.compile(r'[\s,;]+')
+
+
+@dataclass(kw_only=True, slots=True, frozen=True)
+class Guest:
+    subject: str
+    name: str
+    email: str | None
+    state: str
+    joined: str | None
+    left_at: str | None
+    purge_on: datetime | None  # for a left membership: when it is removed for good (until then it can be restored)
+
+
+@dataclass(kw_only=True, slots=True, frozen=True)
+class GuestWindow:
+    guests: tuple[Guest, ...]
+    total: int  # every guest of the organization
+    matching: int  # those matching the search
+    offset: int = 0
+
+
+@dataclass(kw_only=True, slots=True, frozen=True)
+class InviteResult:
+    """What became of one address of the form: `outcome` is invited, already_invited, already_member, invalid or
+    repeated (given twice in the same form)."""
+
+    address: str
+    outcome: str
+    issued: IssuedInvitation | None = None
+
+
+@dataclass(kw_only=True, slots=True, frozen=True)
+class RequestRow:
+    request: RemovalRequest
+    name: str
+    email: str | None
+
+
+@dataclass(kw_only=True, slots=True, frozen=True)
+class TrailEntry:
+    at: str
+    action: str
+    actor: str
+    actor_name: str  # an administrator's or guest's name; 'operator' and 'retention' as they are
+    subject: str | None
+    subject_name: str | None
+    detail: str | None
+
+
+@dataclass(kw_only=True, slots=True, frozen=True)
+class TrailWindow:
+    entries: tuple[TrailEntry, ...]
+    total: int
+    matching: int
+    offset: int = 0
+
+
+class OrganizationAdministration:
+    def __init__(self, repository: DirectoryRepository, events: MembershipEvents, access: AdminAccess, *,
+                 memberships: MembershipAdmin, invitations: InvitationService, removals: RemovalRequestService,
+                 clock: Clock = utc_now) -> None:
+        self._repository = repository
+        self._events = events
+        self._access = access
+        self._memberships = memberships
+        self._invitations = invitations
+        self._removals = removals
+        self._clock = clock
+
+    # --- who and where ---
+
+    def organizations(self, session_id: str | None) -> list[Organization]:
+        """The organizations the session's person administers (empty: they are no administrator)."""
+        return self._access.administered_by(self._access.person(session_id).subject)
+
+    def organization(self, session_id: str | None, org_id: str) -> Organization:
+        return self._access.require(session_id, org_id, action='open')[1]
+
+    # --- guests ---
+
+    def guests(self, session_id: str | None, org_id: str, *, search: str = '', offset: int = 0,
+               limit: int | None = None) -> GuestWindow:
+        """The organization's guests by name: those whose name or e-mail holds every word of `search`, at most
+        `limit` from `offset` (past the end: the last window that has guests)."""
+        self._access.require(session_id, org_id, action='list the guests of')
+        if len(search) > MAX_SEARCH_LENGTH:
+            raise SearchTooLong(str(len(search)))
+        rows = []
+        for membership in self._repository.members_of(org_id):
+            person = self._repository.person(membership.subject)
+            if person is not None and person.home == org_id:
+                continue  # their home: a member of the organization, not a guest
+            rows.append(Guest(subject=membership.subject, name=person.name if person else membership.subject,
+                              email=person.email if person else None, state=membership.state,
+                              joined=membership.joined, left_at=membership.left_at,
+                              purge_on=self._memberships.retained_until(membership)))
+        total = len(rows)
+        words = search.casefold().split()
+        if words:
+            rows = [g for g in rows if all(w in f'{g.name} {g.email or ""}'.casefold() for w in words)]
+        rows.sort(key=lambda g: (g.name.casefold(), g.email or '', g.subject))
+        if limit is None:
+            return GuestWindow(guests=tuple(rows), total=total, matching=len(rows))
+        offset = max(0, min(offset, (len(rows) - 1) // limit * limit if rows else 0))
+        return GuestWindow(guests=tuple(rows[offset:offset + limit]), total=total, matching=len(rows), offset=offset)
+
+    def disable(self, session_id: str | None, org_id: str, subject: str) -> None:
+        admin = self._guest_action(session_id, org_id, subject, 'disable')
+        self._memberships.disable(subject, org_id, actor=admin.subject, check=self._still(session_id, org_id, admin))
+
+    def enable(self, session_id: str | None, org_id: str, subject: str) -> None:
+        admin = self._guest_action(session_id, org_id, subject, 'enable')
+        self._memberships.enable(subject, org_id, actor=admin.subject, check=self._still(session_id, org_id, admin))
+
+    def remove(self, session_id: str | None, org_id: str, subject: str) -> None:
+        """The guest is removed as by a leave: kept for the retention period, restorable until then."""
+        admin = self._guest_action(session_id, org_id, subject, 'remove')
+        self._memberships.remove(subject, org_id, actor=admin.subject, check=self._still(session_id, org_id, admin))
+
+    def restore(self, session_id: str | None, org_id: str, subject: str) -> None:
+        admin = self._guest_action(session_id, org_id, subject, 'restore')
+        self._memberships.reinstate(subject, org_id, actor=admin.subject, check=self._still(session_id, org_id, admin))
+
+    # --- invitations ---
+
+    def invite(self, session_id: str | None, org_id: str, addresses: str, *, days: int | None = None
+               ) -> list[InviteResult]:
+        """Invite every address in `addresses` (separated by commas, semicolons, spaces or lines); each one is
+        reported, none is invited twice."""
+        admin, _ = self._access.require(session_id, org_id, action='invite to')
+        given = [a for a in _SEPARATORS.split(addresses or '') if a]
+        if not given:
+            raise InvalidEmail('no address given')
+        if len(given) > MAX_ADDRESSES:
+            raise TooManyAddresses(str(len(given)), limit=str(MAX_ADDRESSES))
+        results: list[InviteResult] = []
+        seen: set[str] = set()
+        for raw in given:
+            try:
+                address = normalized_email(raw)
+            except InvalidEmail:
+                results.append(InviteResult(address=raw[:320], outcome='invalid'))
+                continue
+            if address in seen:
+                results.append(InviteResult(address=address, outcome='repeated'))
+                continue
+            seen.add(address)
+            try:
+                issued = self._invitations.invite(org_id, address, invited_by=admin.subject, days=days,
+                                                  check=self._still(session_id, org_id, admin))
+            except AlreadyInvited:
+                results.append(InviteResult(address=address, outcome='already_invited'))
+            except AlreadyMember:
+                results.append(InviteResult(address=address, outcome='already_member'))
+            else:
+                results.append(InviteResult(address=address, outcome='invited', issued=issued))
+        return results
+
+    def pending_invitations(self, session_id: str | None, org_id: str) -> list[Invitation]:
+        self._access.require(session_id, org_id, action='list the invitations of')
+        return self._invitations.pending_of(org_id)
+
+    def revoke(self, session_id: str | None, org_id: str, invitation_id: str) -> Invitation:
+        admin, _ = self._access.require(session_id, org_id, action='revoke an invitation of')
+        return self._invitations.withdraw(org_id, invitation_id, actor=admin.subject,
+                                          check=self._still(session_id, org_id, admin))
+
+    def new_link(self, session_id: str | None, org_id: str, invitation_id: str) -> IssuedInvitation:
+        admin, _ = self._access.require(session_id, org_id, action='renew an invitation link of')
+        return self._invitations.renew_link(org_id, invitation_id, actor=admin.subject,
+                                            check=self._still(session_id, org_id, admin))
+
+    # --- removal requests ---
+
+    def removal_requests(self, session_id: str | None, org_id: str) -> list[RequestRow]:
+        """Open requests first (oldest first: they have waited longest), then answered ones, newest first."""
+        self._access.require(session_id, org_id, action='list the removal requests of')
+        requests = self._repository.removal_requests_to(org_id)
+        open_ones = sorted((r for r in requests if r.state == OPEN), key=lambda r: r.created)
+        answered = sorted((r for r in requests if r.state != OPEN), key=lambda r: r.answered_at or r.created,
+                          reverse=True)
+        rows = []
+        for request in (*open_ones, *answered):
+            person = self._repository.person(request.subject)
+            rows.append(RequestRow(request=request, name=person.name if person else request.subject,
+                                   email=person.email if person else None))
+        return rows
+
+    def complete_request(self, session_id: str | None, org_id: str, request_id: str) -> RemovalRequest:
+        admin, _ = self._access.require(session_id, org_id, action='complete a removal request of')
+        return self._removals.complete(request_id, actor=admin.subject, org_id=org_id,
+                                       check=self._still(session_id, org_id, admin))
+
+    def decline_request(self, session_id: str | None, org_id: str, request_id: str, answer: str) -> RemovalRequest:
+        admin, _ = self._access.require(session_id, org_id, action='decline a removal request of')
+        return self._removals.decline(request_id, answer, actor=admin.subject, org_id=org_id,
+                                      check=self._still(session_id, org_id, admin))
+
+    # --- rules ---
+
+    def save_settings(self, session_id: str | None, org_id: str, *, leave_policy: str, privacy_url: str | None,
+                      privacy_contact: str | None) -> Organization:
+        """The guests' leave rules; checked as an import checks them, and live on the guests' open pages."""
+        admin, _ = self._access.require(session_id, org_id, action='change the rules of')
+        at = self._clock().isoformat(timespec='seconds')
+        saved: list[Organization] = []
+
+        def save(reader: DirectoryReader) -> Changes:
+            self._still(session_id, org_id, admin)(reader)
+            org = reader.organization(org_id)
+            assert org is not None  # the check above found it
+            try:
+                checked = directory_entries.organization(
+                    {'id': org.id, 'name': org.name, 'domain': org.domain, 'leave_policy': leave_policy,
+                     'privacy_url': (privacy_url or '').strip() or None,
+                     'privacy_contact': (privacy_contact or '').strip() or None},
+                    'settings', stored=True)
+            except InvalidDirectory as error:
+                raise InvalidInput(str(error).removeprefix('settings: ')) from None
+            changed = replace(org, leave_policy=checked.leave_policy, privacy_url=checked.privacy_url,
+                              privacy_contact=checked.privacy_contact)
+            if changed == org:
+                saved.append(org)
+                return Changes()
+            saved.append(changed)
+            detail = f'leave_policy={changed.leave_policy}; privacy_url={changed.privacy_url or "-"}; ' \
+                     f'privacy_contact={changed.privacy_contact or "-"}'
+            return Changes(put=(changed,), audit=(AuditEntry(at=at, actor=admin.subject, action='settings',
+                                                             organization=org_id, detail=detail[:500]),))
+
+        self._commit(save)
+        return saved[0]
+
+    # --- the trail ---
+
+    def activity(self, session_id: str | None, org_id: str, *, person: str = '', offset: int = 0,
+                 limit: int | None = None) -> TrailWindow:
+        """The organization's audit trail, newest first; `person` keeps the entries about (or by) people whose
+        name or e-mail holds every word of it. Reads the store's files: call it off the event loop."""
+        self._access.require(session_id, org_id, action='read the trail of')
+        if len(person) > MAX_SEARCH_LENGTH:
+            raise SearchTooLong(str(len(person)))
+        names: dict[str, tuple[str, str]] = {}
+
+        def who(subject: str | None) -> tuple[str, str]:
+            if subject is None:
+                return '', ''
+            if subject not in names:
+                found = self._repository.person(subject)
+                names[subject] = (found.name, found.email or '') if found else (subject, '')
+            return names[subject]
+
+        entries = [TrailEntry(at=record.at, action=record.action, actor=record.actor, actor_name=who(record.actor)[0],
+                              subject=record.subject, subject_name=who(record.subject)[0] if record.subject else None,
+                              detail=record.detail)
+                   for record in reversed(self._repository.activity_of_organization(org_id))]
+        total = len(entries)
+        words = person.casefold().split()
+        if words:
+            def concerns(entry: TrailEntry) -> bool:
+                text = ' '.join((*who(entry.subject), *who(entry.actor), entry.detail or '')).casefold()
+                return all(word in text for word in words)
+            entries = [entry for entry in entries if concerns(entry)]
+        if limit is None:
+            return TrailWindow(entries=tuple(entries), total=total, matching=len(entries))
+        offset = max(0, min(offset, (len(entries) - 1) // limit * limit if entries else 0))
+        return TrailWindow(entries=tuple(entries[offset:offset + limit]), total=total, matching=len(entries),
+                           offset=offset)
+
+    # --- helpers ---
+
+    def _guest_action(self, session_id: str | None, org_id: str, subject: str, action: str) -> SignedInPerson:
+        admin, _ = self._access.require(session_id, org_id, action=f'{action} a guest of')
+        membership = self._repository.membership(subject, org_id) if isinstance(subject, str) else None
+        if membership is None:
+            security_log.warning('refused: %r tried to %s %r in %r, who has no membership there',
+                                 admin.subject, action, str(subject)[:200], org_id)
+            raise NotAMember(str(subject)[:200])
+        return admin
+
+    def _still(self, session_id: str | None, org_id: str, admin: SignedInPerson) -> Check:
+        """Inside the unit of work: the session is still this administrator's, who still administers `org_id`."""
+        access = self._access
+
+        def check(reader: DirectoryReader) -> None:
+            if access.person(session_id).subject != admin.subject:  # NotSignedIn once the session ended
+                raise NotSignedIn()
+            AdminAccess.still_admin(reader, org_id, admin.subject)
+        return check
+
+    def _commit(self, work: Callable[[DirectoryReader], Changes]) -> None:
+        try:
+            topics = self._repository.transact(work)
+        except StoreError as error:
+            log.error('organization settings not stored: %s', error)
+            raise StoreUnavailable(str(error)) from None
+        self._events.publish(topics)
+
