@@ -12,6 +12,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from data.atomic_files import write_atomically
+from services import mail_settings
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / 'var'
 
@@ -47,6 +48,9 @@ class Settings(BaseSettings):
     trusted_proxies: str = ''  # addresses or networks of the reverse proxies whose X-Forwarded-* headers count
     max_connections: int = Field(default=2000, ge=10, le=1_000_000)  # open connections (pages hold one each)
     header_timeout_seconds: float = Field(default=10, gt=0, le=300)  # a request head must arrive within this
+    smtp_url: str = ''  # where invitation mail goes (services/mail_settings.py); empty: links are copied by hand
+    mail_from: str = ''  # From of invitation mail; empty: My Profile <no-reply@{public URL host}>
+    smtp_ca_file: str = ''  # PEM file of a private CA that signed the mail server's certificate
 
     demo: bool = False  # serve the demo provider even on a store that holds people who are not the demo's
 
@@ -80,6 +84,21 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f'{part!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)') from None
         return ','.join(_parts(value))
+
+    @field_validator('smtp_url')
+    @classmethod
+    def _smtp_url_is_safe(cls, value: str) -> str:
+        return mail_settings.check_smtp_url(value)
+
+    @field_validator('mail_from')
+    @classmethod
+    def _mail_from_is_one_address(cls, value: str) -> str:
+        return mail_settings.check_sender(value) if value.strip() else ''
+
+    @field_validator('smtp_ca_file')
+    @classmethod
+    def _ca_file_is_readable(cls, value: str) -> str:
+        return mail_settings.check_ca_file(value)
 
     @property
     def trusted_proxy_list(self) -> tuple[str, ...]:
