@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from data.errors import StoreError
-from data.records import OPEN, AuditEntry, Changes, Invitation, Organization, RemovalRequest
+from data.records import OPEN, AuditEntry, Changes, Invitation, Membership, Organization, RemovalRequest
 from data.repository import DirectoryReader, DirectoryRepository
 from services import directory_entries
 from services.admin_access import AdminAccess
@@ -35,7 +35,9 @@ from services.errors import (
     TooManyAddresses,
 )
 from services.events import MembershipEvents
+from services.invitation_delivery import InvitationDelivery
 from services.invitations import InvitationService, IssuedInvitation, normalized_email
+from services.mail_delivery import DeliveryStatus
 from services.membership_admin import MembershipAdmin
 from services.removal_requests import RemovalRequestService
 from services.sessions import SignedInPerson
@@ -87,6 +89,7 @@ class RequestRow:
 
 @dataclass(kw_only=True, slots=True, frozen=True)
 class TrailEntry:
+    position: int  # its place in the organization's trail, oldest first: the trail only grows, so it names it
     at: str
     action: str
     actor: str
@@ -107,13 +110,14 @@ class TrailWindow:
 class OrganizationAdministration:
     def __init__(self, repository: DirectoryRepository, events: MembershipEvents, access: AdminAccess, *,
                  memberships: MembershipAdmin, invitations: InvitationService, removals: RemovalRequestService,
-                 clock: Clock = utc_now) -> None:
+                 delivery: InvitationDelivery | None = None, clock: Clock = utc_now) -> None:
         self._repository = repository
         self._events = events
         self._access = access
         self._memberships = memberships
         self._invitations = invitations
         self._removals = removals
+        self.delivery = delivery  # None: no mail server, the administrator copies each new link
         self._clock = clock
 
     # --- who and where ---
@@ -153,30 +157,37 @@ class OrganizationAdministration:
         offset = max(0, min(offset, (len(rows) - 1) // limit * limit if rows else 0))
         return GuestWindow(guests=tuple(rows[offset:offset + limit]), total=total, matching=len(rows), offset=offset)
 
-    def disable(self, session_id: str | None, org_id: str, subject: str) -> None:
+    def disable(self, session_id: str | None, org_id: str, subject: str) -> Membership:
         admin = self._guest_action(session_id, org_id, subject, 'disable')
-        self._memberships.disable(subject, org_id, actor=admin.subject, check=self._still(session_id, org_id, admin))
+        return self._memberships.disable(subject, org_id, actor=admin.subject,
+                                         check=self._still(session_id, org_id, admin))
 
-    def enable(self, session_id: str | None, org_id: str, subject: str) -> None:
+    def enable(self, session_id: str | None, org_id: str, subject: str) -> Membership:
         admin = self._guest_action(session_id, org_id, subject, 'enable')
-        self._memberships.enable(subject, org_id, actor=admin.subject, check=self._still(session_id, org_id, admin))
+        return self._memberships.enable(subject, org_id, actor=admin.subject,
+                                        check=self._still(session_id, org_id, admin))
 
-    def remove(self, session_id: str | None, org_id: str, subject: str) -> None:
-        """The guest is removed as by a leave: kept for the retention period, restorable until then."""
+    def remove(self, session_id: str | None, org_id: str, subject: str) -> datetime:
+        """The guest is removed as by a leave: kept for the retention period, restorable until the time returned."""
         admin = self._guest_action(session_id, org_id, subject, 'remove')
-        self._memberships.remove(subject, org_id, actor=admin.subject, check=self._still(session_id, org_id, admin))
+        removed = self._memberships.remove(subject, org_id, actor=admin.subject,
+                                           check=self._still(session_id, org_id, admin))
+        until = self._memberships.retained_until(removed)
+        assert until is not None  # a removed membership is left, with its time
+        return until
 
-    def restore(self, session_id: str | None, org_id: str, subject: str) -> None:
+    def restore(self, session_id: str | None, org_id: str, subject: str) -> Membership:
         admin = self._guest_action(session_id, org_id, subject, 'restore')
-        self._memberships.reinstate(subject, org_id, actor=admin.subject, check=self._still(session_id, org_id, admin))
+        return self._memberships.reinstate(subject, org_id, actor=admin.subject,
+                                           check=self._still(session_id, org_id, admin))
 
     # --- invitations ---
 
-    def invite(self, session_id: str | None, org_id: str, addresses: str, *, days: int | None = None
-               ) -> list[InviteResult]:
+    def invite(self, session_id: str | None, org_id: str, addresses: str, *, days: int | None = None,
+               language: str = 'en') -> list[InviteResult]:
         """Invite every address in `addresses` (separated by commas, semicolons, spaces or lines); each one is
-        reported, none is invited twice."""
-        admin, _ = self._access.require(session_id, org_id, action='invite to')
+        reported, none is invited twice. With a mail server each invitation is e-mailed in `language`."""
+        admin, org = self._access.require(session_id, org_id, action='invite to')
         given = [a for a in _SEPARATORS.split(addresses or '') if a]
         if not given:
             raise InvalidEmail('no address given')
@@ -203,7 +214,23 @@ class OrganizationAdministration:
                 results.append(InviteResult(address=address, outcome='already_member'))
             else:
                 results.append(InviteResult(address=address, outcome='invited', issued=issued))
+                if self.delivery is not None:
+                    self.delivery.send(issued, organization=org, inviter=admin, language=language)
         return results
+
+    def send_again(self, session_id: str | None, org_id: str, invitation_id: str, *, language: str = 'en'
+                   ) -> IssuedInvitation:
+        """E-mail a pending invitation again, with a new link (the stored hash cannot give back the old one)."""
+        if self.delivery is None:
+            raise InvalidInput('no mail server is set up (MYPROFILE_SMTP_URL)')
+        issued = self.new_link(session_id, org_id, invitation_id)
+        admin, org = self._access.require(session_id, org_id, action='send an invitation of')
+        self.delivery.send(issued, organization=org, inviter=admin, language=language)
+        return issued
+
+    def delivery_of(self, invitation_id: str) -> DeliveryStatus | None:
+        """How the invitation's e-mail fared (None: none was sent by this process, or no mail server)."""
+        return self.delivery.status(invitation_id) if self.delivery is not None else None
 
     def pending_invitations(self, session_id: str | None, org_id: str) -> list[Invitation]:
         self._access.require(session_id, org_id, action='list the invitations of')
@@ -299,10 +326,11 @@ class OrganizationAdministration:
                 names[subject] = (found.name, found.email or '') if found else (subject, '')
             return names[subject]
 
-        entries = [TrailEntry(at=record.at, action=record.action, actor=record.actor, actor_name=who(record.actor)[0],
-                              subject=record.subject, subject_name=who(record.subject)[0] if record.subject else None,
-                              detail=record.detail)
-                   for record in reversed(self._repository.activity_of_organization(org_id))]
+        records = self._repository.activity_of_organization(org_id)
+        entries = [TrailEntry(position=position, at=record.at, action=record.action, actor=record.actor,
+                              actor_name=who(record.actor)[0], subject=record.subject,
+                              subject_name=who(record.subject)[0] if record.subject else None, detail=record.detail)
+                   for position, record in reversed(list(enumerate(records)))]
         total = len(entries)
         words = person.casefold().split()
         if words:
@@ -315,6 +343,11 @@ class OrganizationAdministration:
         offset = max(0, min(offset, (len(entries) - 1) // limit * limit if entries else 0))
         return TrailWindow(entries=tuple(entries[offset:offset + limit]), total=total, matching=len(entries),
                            offset=offset)
+
+    def person_name(self, subject: str) -> str:
+        """A name to show for a subject (an inviter, an actor); the subject itself when the directory lacks it."""
+        person = self._repository.person(subject)
+        return person.name if person else subject
 
     # --- helpers ---
 

@@ -11,7 +11,10 @@ from services.admin_access import AdminAccess
 from services.directory_admin import DirectoryAdmin
 from services.events import MembershipEvents
 from services.identity import IdentityService
+from services.invitation_delivery import InvitationDelivery
 from services.invitations import InvitationService
+from services.mail_delivery import InvitationMailer
+from services.mail_settings import MailSettings
 from services.membership_admin import MembershipAdmin
 from services.org_administration import OrganizationAdministration
 from services.organizations import OrganizationService
@@ -34,6 +37,7 @@ class Services:
     removals: RemovalRequestService
     invitations: InvitationService
     administration: OrganizationAdministration
+    access: AdminAccess
     sessions: SessionStore
     sign_in_guard: SignInGuard
     leave_limit: RateLimiter
@@ -48,15 +52,19 @@ def build_services(settings: Settings) -> Services:
     invitations = InvitationService(store, events, public_url=settings.public_url, days=settings.invitation_days)
     sessions = SessionStore(idle_timeout=timedelta(minutes=settings.session_idle_minutes),
                             absolute_lifetime=timedelta(hours=settings.session_max_hours), events=events)
+    access = AdminAccess(store, sessions)
+    mail = MailSettings.from_settings(settings)
+    delivery = None if mail is None else InvitationDelivery(mail, InvitationMailer(mail, publish=events.publish))
     return Services(store=store, events=events,
                     organizations=OrganizationService(store, events, limiter=leave_limit),
                     admin=DirectoryAdmin(store, events),
                     identity=IdentityService(store, home_org_claim=settings.home_org_claim, events=events),
                     activity=ActivityService(store),
                     memberships=memberships, removals=removals, invitations=invitations,
+                    access=access,
                     administration=OrganizationAdministration(
-                        store, events, AdminAccess(store, sessions), memberships=memberships,
-                        invitations=invitations, removals=removals),
+                        store, events, access, memberships=memberships,
+                        invitations=invitations, removals=removals, delivery=delivery),
                     sessions=sessions,
                     sign_in_guard=SignInGuard(SignInLimits(
                         failures_per_address=settings.sign_in_failures_per_address,

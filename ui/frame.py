@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import escape
 from urllib.parse import quote
@@ -19,6 +19,13 @@ from ui.web_session import SESSION_ID
 QUASAR_LANGUAGE = {'en': 'en-US', 'nl': 'nl'}
 NAVIGATION = (('/', 'nav.overview', 'person_outline'), ('/organizations', 'nav.organizations', 'corporate_fare'),
               ('/activity', 'nav.activity', 'history'), ('/privacy', 'nav.privacy', 'policy'))
+ADMINISTRATION = ('/admin', 'nav.admin', 'admin_panel_settings')  # only for people who administer an organization
+_administers: list[Callable[[str], bool]] = [lambda subject: False]
+
+
+def show_administration_to(administers: Callable[[str], bool]) -> None:
+    """Whether a person administers an organization (and so sees Administration), asked as each page is built."""
+    _administers[0] = administers
 
 
 def set_page_language(language: str) -> None:
@@ -51,7 +58,8 @@ def page_frame(t: Translator, person: SignedInPerson | None, *, path: str, title
             ui.html(_sign_out_html(t), sanitize=False).classes('portal-sign-out').mark('sign-out')
     if person is not None:
         with ui.left_drawer(bordered=True).classes('portal-drawer') as drawer:
-            ui.html(_navigation_html(t, path), sanitize=False).classes('w-full')
+            ui.html(_navigation_html(t, path, administers=_administers[0](person.subject)),
+                    sanitize=False).classes('w-full')
     with ui.element('div').classes('portal-content w-full'):
         yield
 
@@ -71,10 +79,11 @@ def _sign_out_html(t: Translator) -> str:
             f'<span class="gt-xs q-ml-sm">{label}</span></span></button></form>')
 
 
-def _navigation_html(t: Translator, path: str) -> str:
+def _navigation_html(t: Translator, path: str, *, administers: bool) -> str:
     links = []
-    for target, key, icon in NAVIGATION:
-        marks = ' portal-nav-current" aria-current="page' if target == path else ''
+    for target, key, icon in (*NAVIGATION, ADMINISTRATION) if administers else NAVIGATION:
+        current = target == path or (target == '/admin' and path.startswith('/admin/'))
+        marks = ' portal-nav-current" aria-current="page' if current else ''
         links.append(f'<a href="{target}" class="portal-nav-link{marks}">'
                      f'<i class="q-icon notranslate material-icons" aria-hidden="true">{icon}</i>'
                      f'<span>{escape(t(key), quote=False)}</span></a>')

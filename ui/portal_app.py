@@ -19,7 +19,9 @@ from services.sign_in import RelyingParty, RelyingPartyConfig
 from services.wiring import Services
 from ui import (
     activity_page,
+    admin_pages,
     auth_routes,
+    frame,
     invitation_page,
     live_connection,
     notice_pages,
@@ -58,6 +60,11 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
     invitation_page.register(services.invitations, services.sessions)
     activity_page.register(services.activity, services.sessions, services.events)
     privacy_page.register(services.organizations, services.sessions, services.events)
+    admin_pages.register(services.administration, services.sessions, services.events,
+                         retention_days=settings.retention_days)
+    frame.show_administration_to(lambda subject: bool(services.access.administered_by(subject)))
+    if services.administration.delivery is not None:
+        app.on_shutdown(services.administration.delivery.close)
     notice_pages.register(app)
     app.on_startup(lambda: background_tasks.create(
         watch_outside_changes(services.store, services.events, run_blocking=run.io_bound),

@@ -21,6 +21,7 @@ from data.records import (
 from data.repository import DirectoryReader
 from data.restore import restore_store
 from data.tinydb_store import TinyDirectoryStore
+from tests.data.topics import organizations_in, people_in
 
 HOME = Organization(id='org-home', name='Home', domain='home.example', privacy_contact='privacy@home.example')
 GUEST = Organization(id='org-guest', name='Guest', domain='guest.example', leave_policy='by_request',
@@ -47,7 +48,9 @@ def lifecycle(store_path: Path) -> TinyDirectoryStore:
             AuditEntry(at='2026-03-03T00:00:00+00:00', actor=ANN.subject, action='leave', organization=GUEST.id,
                        subject=ANN.subject),))
 
-    assert store.transact(invite_and_request) == {ANN.subject, 'email:bob@else.example'}
+    topics = store.transact(invite_and_request)
+    assert people_in(topics) == {ANN.subject, 'email:bob@else.example'}
+    assert organizations_in(topics) == {'org-guest'}  # its administrators' page hears of both
     return store
 
 
@@ -78,7 +81,7 @@ def test_another_process_sees_the_changes_on_refresh(lifecycle: TinyDirectorySto
                                            answer='Not yet', answered_at='2026-03-04T00:00:00+00:00'),))
 
     lifecycle.transact(decline)
-    assert follower.refresh() == {ANN.subject}
+    assert follower.refresh() == {ANN.subject, 'organization:org-guest'}
     assert follower.removal_requests_of(ANN.subject)[0].answer == 'Not yet'
 
 

@@ -14,6 +14,7 @@ from data.records import AuditEntry, Directory, Membership, Organization, Person
 from data.tinydb_store import TinyDirectoryStore, file_lock
 from tests.data.removal import remove_membership
 from tests.data.store_files import shard_files, store_bytes
+from tests.data.topics import organizations_in, people_in
 
 ORG = Organization(id='org-a', name='Org A', domain='a.example')
 GUEST = Organization(id='org-b', name='Org B', domain='b.example')
@@ -84,7 +85,7 @@ def test_two_stores_on_one_file_never_lose_each_others_writes(store_path: Path) 
     first.merge_directory(small_directory(Membership(subject='sub-1', organization='org-b')), AUDIT)
     reopened = TinyDirectoryStore(store_path)
     assert sorted(m.organization for m in reopened.memberships_of('sub-1')) == ['org-b', 'org-c']
-    assert second.refresh() == {'sub-1'}
+    assert people_in(second.refresh()) == {'sub-1'}
     assert sorted(m.organization for m in second.memberships_of('sub-1')) == ['org-b', 'org-c']
     assert [e.action for e in reopened.audit_entries()] == ['import'] * 3
 
@@ -95,7 +96,7 @@ def test_refresh_reports_only_people_whose_view_changed(store_path: Path) -> Non
         PERSON, Person(subject='sub-2', name='Two', home='org-b')), memberships=()), AUDIT)
     admin_side = TinyDirectoryStore(store_path)
     admin_side.merge_directory(small_directory(Membership(subject='sub-1', organization='org-b')), AUDIT)
-    assert app_side.refresh() == {'sub-1'}
+    assert people_in(app_side.refresh()) == {'sub-1'}
     assert app_side.refresh() == set()
 
 
@@ -106,8 +107,9 @@ def test_renaming_an_organization_reaches_its_members_and_the_people_at_home_the
         memberships=(Membership(subject='sub-1', organization='org-b'),)), AUDIT)
     renamed = Directory(organizations=(Organization(id='org-b', name='Org B renamed', domain='b.example'),),
                         people=(), memberships=())
-    assert TinyDirectoryStore(store_path).merge_directory(renamed, AUDIT) == {'sub-1', 'sub-2'}
-    assert app_side.refresh() == {'sub-1', 'sub-2'}
+    topics = TinyDirectoryStore(store_path).merge_directory(renamed, AUDIT)
+    assert people_in(topics) == {'sub-1', 'sub-2'} and organizations_in(topics) == {'org-b'}
+    assert app_side.refresh() == {'sub-1', 'sub-2', 'organization:org-b'}  # the organization's own page too
     assert app_side.organization('org-b') == renamed.organizations[0]
 
 
@@ -121,7 +123,7 @@ def test_changes_seen_while_writing_are_still_reported_by_the_next_refresh(store
 
 def test_reimporting_the_same_directory_changes_no_byte(store: TinyDirectoryStore, store_path: Path) -> None:
     directory = small_directory(Membership(subject='sub-1', organization='org-b', joined='2025-02-03'))
-    assert store.merge_directory(directory, AUDIT) == {'sub-1'}
+    assert people_in(store.merge_directory(directory, AUDIT)) == {'sub-1'}
     before = store_bytes(store_path)
     assert store.merge_directory(directory, AUDIT) == set()
     assert store.merge_directory(small_directory(Membership(subject='sub-1', organization='org-b')), AUDIT) == set()
