@@ -38,7 +38,7 @@ class GuestsSection:
         self._empty = ui.label(t('guests.none')).classes('portal-muted')
         self._empty.visible = False
         with ui.card().classes('portal-card w-full portal-admin-card') as self._card:
-            self._rows = KeyedList[Guest](named(ui.element('ul'), t('guests.list')).classes('portal-admin-list'),
+            self._rows = KeyedList[Guest](named(ui.element('ul'), t('guests.list')).classes('portal-admin-list w-full'),
                                           key=lambda guest: guest.subject,
                                           create=lambda guest: GuestRow(self, guest))
         self._window.pager()

@@ -59,7 +59,7 @@ class InvitationsSection:
         self._empty = ui.label(t('pending.none')).classes('portal-muted')
         with ui.card().classes('portal-card w-full portal-admin-card') as self._card:
             self._rows = KeyedList[PendingItem](
-                named(ui.element('ul'), t('pending.list')).classes('portal-admin-list'),
+                named(ui.element('ul'), t('pending.list')).classes('portal-admin-list w-full'),
                 key=lambda item: item.invitation.id, create=lambda item: PendingRow(self, item))
         self._card.visible = False
 

@@ -30,7 +30,7 @@ class RequestsSection:
         self._empty = ui.label(t('requests.none')).classes('portal-muted')
         with ui.card().classes('portal-card w-full portal-admin-card') as self._card:
             self._rows = KeyedList[RequestRow](
-                named(ui.element('ul'), t('requests.list')).classes('portal-admin-list'),
+                named(ui.element('ul'), t('requests.list')).classes('portal-admin-list w-full'),
                 key=lambda row: row.request.id, create=lambda row: RequestItem(self, row))
         self._card.visible = False
 
