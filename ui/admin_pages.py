@@ -30,6 +30,7 @@ from ui.frame import page_frame
 from ui.live import redraw_on_change
 from ui.notice_pages import notice
 from ui.open_page import open_page
+from ui.page_exit import without_page
 from ui.web_session import signed_in_visit
 
 TABS = ('guests', 'invitations', 'requests', 'settings', 'activity')
@@ -106,6 +107,6 @@ def register(administration: OrganizationAdministration, sessions: SessionStore,
 
 
 def not_allowed(request: Request) -> HTMLResponse:
-    """The same plain 403 whether the organization exists or not."""
-    return notice(request, path=request.url.path, title_key='forbidden.title', body_key='forbidden.body',
-                  icon='problem', action=('/', 'forbidden.back'), status=403)
+    """The same plain 403 whether the organization exists or not; nothing of the page is kept."""
+    return without_page(notice(request, path=request.url.path, title_key='forbidden.title', body_key='forbidden.body',
+                  icon='problem', action=('/', 'forbidden.back'), status=403))

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse
 from services.sessions import Session, SessionStore
 from ui import live_connection
 from ui.i18n import Translator, negotiate_language, supported
+from ui.page_exit import without_page
 
 SESSION_ID = 'sid'
 LANGUAGE = 'lang'
@@ -46,14 +47,14 @@ def signed_in_visit(request: Request, sessions: SessionStore) -> Visit | Redirec
     """Every signed-in page starts here: the visit, or the way to sign in and come back."""
     session = current_session(request, sessions)
     if session is None:
-        return sign_in_redirect(request)
+        return without_page(sign_in_redirect(request))
     live_connection.bind(session.id)  # only a socket with this session's cookie may drive the page
     return Visit(session=session, t=Translator(language_of(request)))
 
 
 def no_longer_in_directory() -> RedirectResponse:
     """For a signed-in person the directory no longer knows (removed, for example by a restore): a plain page."""
-    return RedirectResponse('/sign-in-problem?reason=unknown_person', status_code=303)
+    return without_page(RedirectResponse('/sign-in-problem?reason=unknown_person', status_code=303))
 
 
 def sign_in_redirect(request: Request) -> RedirectResponse:

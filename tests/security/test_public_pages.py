@@ -1,5 +1,6 @@
-"""Attack review finding 5: anonymous views of the public pages (signed out, sign-in problem) cost nothing that
-outlives the request. 3,000 of them used to raise the server from 128 to 420 MiB, which stayed."""
+"""Attack review finding 5: anonymous views of the public pages (signed out, sign-in problem, not allowed) cost
+nothing that outlives the request. 3,000 of them used to raise the server from 128 to 420 MiB, which stayed; so
+did anonymous requests for a signed-in page (each answered with a redirect to sign-in)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from services.demo_directory import FABRIKAM
 from tests.e2e.conftest import Portal, running_portal
+from tests.security.live_pages import http_sign_in
 
 PUBLIC_PAGES = ('/signed-out', '/sign-in-problem?reason=refused', '/sign-in-problem?reason=cancelled')
 
@@ -37,6 +40,23 @@ def test_three_thousand_anonymous_views_leave_the_server_s_memory_as_it_was(port
             assert response.status_code == 200
     grown = resident_mib(portal.process.pid) - before
     assert grown < 25, f'{grown:.0f} MiB more after 3,000 anonymous views'
+
+
+def test_refused_and_redirected_page_requests_leave_nothing_behind(portal: Portal) -> None:
+    """Anonymous requests for signed-in pages (a redirect to sign-in) and a non-administrator's requests for an
+    administration page (403) are answered without keeping the page NiceGUI made for them."""
+    guest = http_sign_in(portal.url, 'demo-adele-vance')  # signed in, administers nothing
+    requests = (('/organizations', '', 303), (f'/admin/{FABRIKAM.id}', '', 303), ('/admin', guest, 403),
+                (f'/admin/{FABRIKAM.id}', guest, 403), ('/admin/no-such-organization', guest, 403))
+    with httpx.Client(base_url=portal.url, timeout=30, follow_redirects=False) as client:
+        for path, cookie, status in requests * 20:
+            assert client.get(path, headers={'Cookie': cookie}).status_code == status, path
+        before = resident_mib(portal.process.pid)
+        for n in range(3000):
+            path, cookie, status = requests[n % len(requests)]
+            assert client.get(path, headers={'Cookie': cookie}).status_code == status
+    grown = resident_mib(portal.process.pid) - before
+    assert grown < 25, f'{grown:.0f} MiB more after 3,000 refused or redirected page requests'
 
 
 def test_a_public_page_is_plain_html_without_a_live_connection(portal: Portal) -> None:
