@@ -34,6 +34,14 @@ class Inbox:
         self.port = port
         self.messages: list[EmailMessage] = []
 
+    async def handle_RCPT(self, server: object, session: object, envelope: object, address: str,
+                          rcpt_options: list[str]) -> str:
+        """An address starting with `bounce` does not exist here: refused for good, as a real server would."""
+        if address.startswith('bounce'):
+            return '550 5.1.1 No such mailbox here'
+        envelope.rcpt_tos.append(address)  # type: ignore[attr-defined]
+        return '250 OK'
+
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[attr-defined]
         return '250 OK'
@@ -240,3 +248,19 @@ def test_a_dutch_administrator_sends_a_dutch_invitation(portal: Portal, inbox: I
     assert mail['Subject'] == f'{MEGAN.name} heeft u uitgenodigd voor {FABRIKAM.name}'
     assert mail['Content-Language'] == 'nl'
     assert LINK.search(mail.get_body(('plain',)).get_content())
+
+
+def test_an_undeliverable_invitation_says_so_and_can_be_sent_again(portal: Portal, inbox: Inbox,
+                                                                   new_context: Callable[..., BrowserContext]) -> None:
+    admin = signed_in(new_context, portal, MEGAN, path=ADMIN_PAGE)
+    admin.get_by_role('tab', name='Invitations').click()
+    admin.get_by_label('E-mail addresses').fill('bounce.me@example.com')
+    admin.get_by_role('button', name='Invite', exact=True).click()
+    row = admin.locator('li.portal-admin-row').filter(has_text='bounce.me@example.com')
+    expect(row).to_contain_text('E-mail not delivered')  # a permanent refusal: said at once, live
+    expect(row).to_contain_text('No such mailbox')
+    row.get_by_role('button', name='Send the invitation of bounce.me@example.com again').click()
+    expect(notification(admin, 'The invitation of bounce.me@example.com is being sent again, with a new link.')) \
+        .to_be_visible()
+    expect(row).to_contain_text('E-mail not delivered')  # refused again, and said again
+    assert inbox.to('bounce.me@example.com') == []
