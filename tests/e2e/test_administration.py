@@ -7,6 +7,7 @@ with axe, in English and in Dutch.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
@@ -264,3 +265,41 @@ def test_an_undeliverable_invitation_says_so_and_can_be_sent_again(portal: Porta
         .to_be_visible()
     expect(row).to_contain_text('E-mail not delivered')  # refused again, and said again
     assert inbox.to('bounce.me@example.com') == []
+
+
+@pytest.mark.parametrize(('locale', 'decline', 'title', 'answer_box', 'confirm'), [
+    ('en-US', 'Decline the request of {name}', 'Decline the request of {name}?', 'Your answer to {name}', 'Decline'),
+    ('nl-NL', 'Verzoek van {name} afwijzen', 'Verzoek van {name} afwijzen?', 'Uw antwoord aan {name}', 'Afwijzen'),
+], ids=('en', 'nl'))
+def test_a_declined_request_s_answer_reaches_the_guest_live(portal: Portal, new_context: Callable[..., BrowserContext],
+                                                            *, locale: str, decline: str, title: str,
+                                                            answer_box: str, confirm: str) -> None:
+    admin = signed_in(new_context, portal, MEGAN, path=ADMIN_PAGE, locale=locale)
+    guest = signed_in(new_context, portal, ADELE, path='/organizations')
+    _set_policy(portal, 'by_request')
+    guest.get_by_role('button', name=f'Request removal from {FABRIKAM.name}', exact=True).click()
+    dialog = guest.get_by_role('dialog', name=f'Ask {FABRIKAM.name} to remove you')
+    dialog.get_by_role('button', name=f'Send removal request to {FABRIKAM.name}', exact=True).click()
+    admin.locator('.q-tab').nth(2).click()  # Removal requests
+    admin.get_by_role('button', name=decline.format(name=ADELE.name), exact=True).click()
+    question = admin.get_by_role('dialog', name=title.format(name=ADELE.name))
+    expect(question).to_be_visible()
+    expect_no_serious_violations(admin, f'the decline dialog ({locale})')
+    question.get_by_role('button', name=confirm, exact=True).click()
+    expect(question).to_be_visible()  # an answer is required: nothing declined yet
+    question.get_by_role('textbox', name=answer_box.format(name=ADELE.name)).fill('The audit needs you until June.')
+    question.get_by_role('button', name=confirm, exact=True).click()
+    expect(question).to_be_hidden()
+    expect(guest_card(guest, FABRIKAM.name)).to_contain_text('The audit needs you until June.')  # live, on the card
+    _set_policy(portal, 'self_service')
+
+
+def _set_policy(portal: Portal, policy: str) -> None:
+    """The rule as an import sets it (the Settings tab is tested above): quick, and outside the pages under test."""
+    data = portal.db.parent.parent / f'policy-{policy}.json'
+    organization = {'id': FABRIKAM.id, 'name': FABRIKAM.name, 'domain': FABRIKAM.domain,
+                    'privacy_url': FABRIKAM.privacy_url, 'privacy_contact': FABRIKAM.privacy_contact,
+                    'leave_policy': policy, 'admins': [MEGAN.subject]}
+    data.write_text(json.dumps({'organizations': [organization], 'people': [], 'memberships': []}))
+    result = portal.run_command('import', str(data))
+    assert result.returncode == 0, result.stderr
