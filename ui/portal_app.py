@@ -10,8 +10,9 @@ import httpx2
 from nicegui import app, background_tasks, core, run
 from starlette.applications import Starlette
 
-from services.demo_directory import ACCOUNTS, DEMO_INVITATION, DIRECTORY
-from services.demo_provider import DemoProvider, DemoProviderConfig
+import demo_idp
+from demo_idp.web import PREFIX, demo_provider_routes
+from services.demo_directory import ACCOUNTS, DEMO_INVITATION, DIRECTORY, DemoAccount
 from services.outside_changes import watch_outside_changes
 from services.retention import purge_daily, sweep_every_second
 from services.settings import Settings, SettingsError, demo_storage_secret
@@ -29,7 +30,6 @@ from ui import (
     overview_page,
     privacy_page,
 )
-from ui.demo_provider.routes import PREFIX, demo_provider_routes
 from ui.forwarded_headers import ForwardedHeaders
 from ui.request_log import RequestLog
 from ui.security_headers import SecurityHeaders
@@ -112,12 +112,19 @@ def _relying_party_config(settings: Settings, services: Services) -> RelyingPart
                                     invited_by=DEMO_INVITATION.invited_by)
     client_secret = secrets.token_urlsafe(32)
     issuer = f'{settings.public_url}{PREFIX}'
-    provider = DemoProvider(DemoProviderConfig(
+    provider = demo_idp.DemoProvider(demo_idp.DemoProviderConfig(
         issuer=issuer, client_id=DEMO_CLIENT_ID, client_secret=client_secret,
         redirect_uris=(settings.redirect_uri,), post_logout_redirect_uris=(f'{settings.public_url}/signed-out',),
-        accounts=ACCOUNTS, key_path=settings.data_dir / 'demo-provider-key.json'))
+        accounts=provider_accounts(ACCOUNTS), key_path=settings.data_dir / 'demo-provider-key.json'))
     routes = demo_provider_routes(provider)
     app.router.routes[:0] = routes
     in_process = httpx2.ASGITransport(app=Starlette(routes=routes))
     return RelyingPartyConfig(issuer=issuer, client_id=DEMO_CLIENT_ID, client_secret=client_secret,
                               redirect_uri=settings.redirect_uri, transport=in_process)
+
+
+def provider_accounts(accounts: tuple[DemoAccount, ...]) -> tuple[demo_idp.DemoAccount, ...]:
+    """The demo directory's accounts as the demo provider knows them; their descriptions are its texts."""
+    return tuple(demo_idp.DemoAccount(subject=account.subject, name=account.name, email=account.email,
+                                      home=account.home, description_key=account.description_key)
+                 for account in accounts)

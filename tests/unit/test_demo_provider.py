@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
 import html
@@ -17,9 +18,18 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 from starlette.applications import Starlette
 
-from services.demo_directory import ACCOUNTS, CONTOSO
-from services.demo_provider import DemoProvider, DemoProviderConfig
-from ui.demo_provider import demo_provider_routes
+import demo_idp
+from demo_idp import DemoProvider, DemoProviderConfig
+from demo_idp.i18n import LANGUAGES, catalogue
+from demo_idp.web import demo_provider_routes
+from services import demo_directory
+from services.demo_directory import CONTOSO
+from ui import i18n as portal_i18n
+from ui.portal_app import provider_accounts
+
+ACCOUNTS = provider_accounts(demo_directory.ACCOUNTS)  # as the portal mounts the provider
+PACKAGE = Path(demo_idp.__file__).parent
+PORTAL_PACKAGES = frozenset({'ui', 'services', 'data'})
 
 ISSUER = 'http://localhost:8080/demo-idp'
 CALLBACK = 'http://localhost:8080/auth/callback'
@@ -246,3 +256,27 @@ async def test_the_signing_key_persists_with_owner_only_permissions(tmp_path, cl
     assert first.jwks() == second.jwks() and 'd' not in first.jwks()['keys'][0]
     assert key_path.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ['demo-idp.jwk.json']  # no temp file left behind
+
+
+def test_demo_idp_imports_nothing_from_the_portal() -> None:
+    """The provider is its own application: the portal may import it, never the other way round."""
+    modules = sorted(PACKAGE.rglob('*.py'))
+    assert len(modules) > 10
+    for module in modules:
+        depth = len(module.relative_to(PACKAGE).parts)  # a relative import of more levels leaves demo_idp
+        for node in ast.walk(ast.parse(module.read_text(encoding='utf-8'), str(module))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                assert node.level <= depth, f'{module}:{node.lineno} imports from outside demo_idp'
+                names = [node.module or ''] if node.level == 0 else []
+            else:
+                continue
+            assert not {name.split('.')[0] for name in names} & PORTAL_PACKAGES, f'{module}:{node.lineno} {names}'
+
+
+def test_every_text_and_account_description_exists_in_both_languages() -> None:
+    assert catalogue('en').keys() == catalogue('nl').keys()
+    assert all(account.description_key in catalogue(language) for account in ACCOUNTS for language in LANGUAGES)
+    portal_keys = portal_i18n.catalogue('en').keys() | portal_i18n.catalogue('nl').keys()
+    assert not portal_keys & catalogue('en').keys()  # the portal no longer loads the provider's texts

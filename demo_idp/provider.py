@@ -9,11 +9,10 @@ from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from joserfc.jwk import KeySet
 
-from services.clock import Clock, utc_now
-from services.demo_directory import DemoAccount
-
+from .accounts import DemoAccount
 from .claims import account_claims
 from .client import DemoClient
+from .clock import Clock, utc_now
 from .config import DemoProviderConfig
 from .grants import DemoCodeGrant, DemoOpenIDCode, S256CodeChallenge
 from .keys import load_or_create_signing_key

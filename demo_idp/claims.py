@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from authlib.oidc.core import UserInfo
 
-from services.demo_directory import DemoAccount
+from .accounts import DemoAccount
 
 ACCOUNT_CLAIMS = ('sub', 'name', 'email', 'preferred_username', 'tid')
 CLAIMS_SUPPORTED = ('iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', *ACCOUNT_CLAIMS)

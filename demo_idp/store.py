@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from authlib.oidc.core import AuthorizationCodeMixin
 
-from services.clock import Clock
+from .clock import Clock
 
 CODE_LIFETIME = 300
 TOKEN_LIFETIME = 3600

@@ -8,8 +8,7 @@ from authlib.oidc.core import OpenIDCode
 from authlib.oidc.core.grants.util import is_openid_scope
 from joserfc.jwk import RSAKey
 
-from services.demo_directory import DemoAccount
-
+from .accounts import DemoAccount
 from .claims import account_claims
 from .client import DemoClient
 from .keys import ALGORITHM

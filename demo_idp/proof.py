@@ -8,8 +8,7 @@ import hmac
 import json
 import secrets
 
-from services.clock import Clock
-
+from .clock import Clock
 from .outcomes import Pairs
 
 PROOF_LIFETIME = 600

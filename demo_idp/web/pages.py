@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from services.demo_provider import SignInPrompt
-from ui.i18n import Translator
+from demo_idp import SignInPrompt
+from demo_idp.i18n import Translator
 
 STYLE = """
 *{box-sizing:border-box}

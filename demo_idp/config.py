@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.demo_directory import DemoAccount
+from .accounts import DemoAccount
 
 
 @dataclass(kw_only=True, frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from joserfc.jwk import RSAKey
 
-from data.atomic_files import write_atomically
+from .private_file import write_private_file
 
 KEY_SIZE = 2048
 ALGORITHM = 'RS256'
@@ -36,4 +36,4 @@ def _load(path: Path) -> RSAKey:
 def _write_private(path: Path, text: str) -> None:
     """Mode 0600 from the start, replaced whole: a crash leaves either no key file or a complete one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, text.encode('utf-8'), mode=0o600)
+    write_private_file(path, text.encode('utf-8'))

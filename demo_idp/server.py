@@ -7,8 +7,7 @@ from collections import defaultdict
 from authlib.oauth2.rfc6749 import AuthorizationServer, OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc9207 import IssuerParameter
 
-from services.demo_directory import DemoAccount
-
+from .accounts import DemoAccount
 from .client import DemoClient
 from .outcomes import Pairs, ProviderRequest, Reply
 from .store import AccessToken, GrantStore

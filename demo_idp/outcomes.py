@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from services.demo_directory import DemoAccount
+from .accounts import DemoAccount
 
 Pairs = tuple[tuple[str, str], ...]
 

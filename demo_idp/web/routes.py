@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from services.demo_provider import DemoProvider, ProviderRequest, Refusal, Reply, SignedOut, SignInPrompt
-from ui.i18n import Translator, negotiate_language, supported
+from demo_idp import DemoProvider, ProviderRequest, Refusal, Reply, SignedOut, SignInPrompt
+from demo_idp.i18n import Translator, negotiate_language, supported
 
-from .sign_in_page import message_page, sign_in_page
+from .pages import message_page, sign_in_page
 
 PREFIX = '/demo-idp'
 FORM_TYPE = 'application/x-www-form-urlencoded'
