@@ -27,6 +27,7 @@ from data.file_changes import META, TableChanges, file_generation
 from data.json_storage import UNCHANGED, Tables
 from data.layout import ADMIN_AUDIT, ORGS, Layout
 from data.lifecycle_index import LifecycleIndex, organization_topic
+from data.organization_trails import OrganizationTrails
 from data.records import ACTIVE, MEMBERSHIP_STATES, Organization, Person, StoreCounts
 
 _intern = sys.intern
@@ -42,6 +43,7 @@ class DirectoryIndex:
         self.membership_states: dict[tuple[str, str], tuple[str, str | None]] = {}  # only the not-active ones
         self.membership_count = 0
         self.lifecycle = LifecycleIndex()  # invitations and removal requests
+        self.trails = OrganizationTrails()  # the organizations' audit trails read so far, kept up to date
         self._members_of: dict[str, set[str]] | None = None
         self._homed_at: dict[str, set[str]] | None = None
 
@@ -165,6 +167,7 @@ class DirectoryIndex:
             guests_of.add(doc['organization'])
         subjects.update(organization_topic(org_id) for org_id in guests_of)
         self.lifecycle.apply(tables, subjects, org_ids)
+        self.trails.take(tables)
         return subjects, org_ids
 
     def membership_state(self, subject: str, org_id: str) -> tuple[str, str | None]:

@@ -42,6 +42,9 @@ class DirectoryReader(Protocol):
 
     def members_of(self, org_id: str) -> list[Membership]: ...
 
+    def guests_of(self, org_id: str) -> list[tuple[Membership, Person | None]]:
+        """`members_of` with each member's person (None when the directory lacks them), in no particular order."""
+
     def invitation(self, invitation_id: str) -> Invitation | None: ...
 
     def invitation_by_token(self, token_hash: str) -> Invitation | None: ...

@@ -112,6 +112,16 @@ class TinyDirectoryStore(LifecycleReads):
                     for subject in sorted(index.subjects_of([org_id]))
                     if org_id in index.memberships.get(subject, {})]
 
+    def guests_of(self, org_id: str) -> list[tuple[Membership, Person | None]]:
+        """The organization's stored memberships with their people, in one pass under the lock (an administrator's
+        page lists ten thousand of them)."""
+        with self._lock:
+            index = self._state.index
+            people = index.people
+            return [(_membership(index.membership_state(subject, org_id), subject, org_id,
+                                 index.memberships[subject][org_id]), people.get(subject))
+                    for subject in index.subjects_of([org_id]) if org_id in index.memberships.get(subject, {})]
+
     def counts(self) -> StoreCounts:
         with self._lock:
             return self._state.index.counts()
@@ -142,11 +152,21 @@ class TinyDirectoryStore(LifecycleReads):
             return [audit_from_doc(docs[doc_id], path, doc_id) for _, _, doc_id in found]
 
     def activity_of_organization(self, org_id: str) -> list[AuditEntry]:
-        """What concerns `org_id`, oldest first. Its records live with the people they concern, so this reads every
-        file's audit table: for an administrator's page, not for every guest's."""
+        """What concerns `org_id`, oldest first. Its records live with the people they concern, so the first read
+        scans every file's audit table; from then on the trail is kept in memory (`OrganizationTrails`)."""
+        with self._lock:
+            kept = self._state.index.trails.get(org_id)
+        if kept is not None:
+            return kept
         with self._exclusive():
-            return [audit_from_doc(doc, path, doc_id) for _, doc, path, doc_id in self._audit_documents()
-                    if doc.get('organization') == org_id]
+            trails = self._state.index.trails
+            if (kept := trails.get(org_id)) is None:
+                trails.keep(org_id, [(seq, audit_from_doc(doc, path, doc_id))
+                                     for seq, doc, path, doc_id in self._audit_documents()
+                                     if doc.get('organization') == org_id])
+                kept = trails.get(org_id)
+            assert kept is not None
+            return kept
 
     # --- writes (each one atomic and durable) ---
 

@@ -138,24 +138,27 @@ class OrganizationAdministration:
         self._access.require(session_id, org_id, action='list the guests of')
         if len(search) > MAX_SEARCH_LENGTH:
             raise SearchTooLong(str(len(search)))
-        rows = []
-        for membership in self._repository.members_of(org_id):
-            person = self._repository.person(membership.subject)
+        words = search.casefold().split()
+        rows = []  # (sort key, membership, person): cheap tuples; Guest records only for the window shown
+        total = 0
+        for membership, person in self._repository.guests_of(org_id):
             if person is not None and person.home == org_id:
                 continue  # their home: a member of the organization, not a guest
-            rows.append(Guest(subject=membership.subject, name=person.name if person else membership.subject,
-                              email=person.email if person else None, state=membership.state,
-                              joined=membership.joined, left_at=membership.left_at,
-                              purge_on=self._memberships.retained_until(membership)))
-        total = len(rows)
-        words = search.casefold().split()
-        if words:
-            rows = [g for g in rows if all(w in f'{g.name} {g.email or ""}'.casefold() for w in words)]
-        rows.sort(key=lambda g: (g.name.casefold(), g.email or '', g.subject))
-        if limit is None:
-            return GuestWindow(guests=tuple(rows), total=total, matching=len(rows))
-        offset = max(0, min(offset, (len(rows) - 1) // limit * limit if rows else 0))
-        return GuestWindow(guests=tuple(rows[offset:offset + limit]), total=total, matching=len(rows), offset=offset)
+            total += 1
+            name, email = (person.name, person.email or '') if person else (membership.subject, '')
+            if words and not all(w in f'{name} {email}'.casefold() for w in words):
+                continue
+            rows.append(((name.casefold(), email, membership.subject), membership, name, email))
+        rows.sort(key=lambda row: row[0])
+        if limit is not None:
+            offset = max(0, min(offset, (len(rows) - 1) // limit * limit if rows else 0))
+            window = rows[offset:offset + limit]
+        else:
+            offset, window = 0, rows
+        guests = tuple(Guest(subject=m.subject, name=name, email=email or None, state=m.state, joined=m.joined,
+                             left_at=m.left_at, purge_on=self._memberships.retained_until(m))
+                       for _, m, name, email in window)
+        return GuestWindow(guests=guests, total=total, matching=len(rows), offset=offset)
 
     def disable(self, session_id: str | None, org_id: str, subject: str) -> Membership:
         admin = self._guest_action(session_id, org_id, subject, 'disable')
@@ -327,27 +330,24 @@ class OrganizationAdministration:
             return names[subject]
 
         records = self._repository.activity_of_organization(org_id)
-        entries = [TrailEntry(position=position, at=record.at, action=record.action, actor=record.actor,
-                              actor_name=who(record.actor)[0], subject=record.subject,
-                              subject_name=who(record.subject)[0] if record.subject else None, detail=record.detail)
-                   for position, record in reversed(list(enumerate(records)))]
-        total = len(entries)
+        chosen = list(range(len(records) - 1, -1, -1))  # positions, newest first
         words = person.casefold().split()
         if words:
-            def concerns(entry: TrailEntry) -> bool:
-                text = ' '.join((*who(entry.subject), *who(entry.actor), entry.detail or '')).casefold()
+            def concerns(record: AuditEntry) -> bool:
+                text = ' '.join((*who(record.subject), *who(record.actor), record.detail or '')).casefold()
                 return all(word in text for word in words)
-            entries = [entry for entry in entries if concerns(entry)]
-        if limit is None:
-            return TrailWindow(entries=tuple(entries), total=total, matching=len(entries))
-        offset = max(0, min(offset, (len(entries) - 1) // limit * limit if entries else 0))
-        return TrailWindow(entries=tuple(entries[offset:offset + limit]), total=total, matching=len(entries),
-                           offset=offset)
-
-    def person_name(self, subject: str) -> str:
-        """A name to show for a subject (an inviter, an actor); the subject itself when the directory lacks it."""
-        person = self._repository.person(subject)
-        return person.name if person else subject
+            chosen = [position for position in chosen if concerns(records[position])]
+        if limit is not None:
+            offset = max(0, min(offset, (len(chosen) - 1) // limit * limit if chosen else 0))
+            window = chosen[offset:offset + limit]
+        else:
+            offset, window = 0, chosen
+        entries = tuple(TrailEntry(position=position, at=record.at, action=record.action, actor=record.actor,
+                                   actor_name=who(record.actor)[0], subject=record.subject,
+                                   subject_name=who(record.subject)[0] if record.subject else None,
+                                   detail=record.detail)
+                        for position in window for record in (records[position],))
+        return TrailWindow(entries=entries, total=len(records), matching=len(chosen), offset=offset)
 
     # --- helpers ---
 
