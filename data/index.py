@@ -114,8 +114,9 @@ class DirectoryIndex:
         states = self.membership_states
         for doc_id, doc in table.items():
             subject, org_id, joined = doc.get('subject'), doc.get('organization'), doc.get('joined')
+            more = len(doc) > 2 + ('joined' in doc)  # a state (and when left) beside the usual fields
             if type(subject) is not str or not subject or type(org_id) is not str or not org_id or \
-                    (joined is not None and type(joined) is not str) or len(doc) > 3:
+                    (joined is not None and type(joined) is not str) or more:
                 checked('memberships', doc, path, doc_id)
             if subject != last:
                 if subject not in placed:
@@ -127,7 +128,7 @@ class DirectoryIndex:
             if org_id in orgs:
                 raise StoreCorrupt(f'{path}: membership of {subject!r} in {org_id!r} is stored twice; {UNCHANGED}.')
             orgs[org_id] = _intern(joined) if joined else joined
-            if len(doc) > 3 and doc.get('state', ACTIVE) != ACTIVE:
+            if more and doc.get('state', ACTIVE) != ACTIVE:
                 states[subject, org_id] = (doc['state'], doc.get('left_at'))
         self.membership_count += len(table)
 

@@ -102,3 +102,15 @@ def test_a_hand_edited_state_is_refused_on_open(lifecycle: TinyDirectoryStore, s
         '"state": "open"', '"state": "maybe"'))
     with pytest.raises(StoreCorrupt, match=r'removal_requests document .* state'):
         TinyDirectoryStore(store_path)
+
+
+def test_a_disabled_or_left_membership_without_a_joining_date_stays_so_after_reopening(store_path: Path) -> None:
+    store = TinyDirectoryStore(store_path)
+    store.merge_directory(Directory(organizations=(HOME, GUEST), people=(ANN, ADMIN), memberships=(
+        Membership(subject=ANN.subject, organization=GUEST.id, state='disabled'),
+        Membership(subject=ADMIN.subject, organization=HOME.id, state=LEFT, left_at='2026-03-01T09:00:00+00:00'))),
+        AuditEntry(at='2026-03-01T08:00:00+00:00', actor='test', action='import'))
+    reopened = TinyDirectoryStore(store_path)
+    assert reopened.membership(ANN.subject, GUEST.id).state == 'disabled'
+    left = reopened.membership(ADMIN.subject, HOME.id)
+    assert (left.state, left.left_at) == (LEFT, '2026-03-01T09:00:00+00:00')
