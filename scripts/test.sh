@@ -1,13 +1,48 @@
 #!/usr/bin/env bash
-# Sets up and runs the whole test suite: service/data tests, NiceGUI user-fixture UI tests, and end-to-end tests
-# in Debian's headless Chromium (installed here with apt when missing; needs root or sudo).
+# Sets up and runs the whole test suite: service/data tests (the PostgreSQL store's against a local server),
+# NiceGUI user-fixture UI tests, and end-to-end tests in Debian's headless Chromium. Installs Debian's chromium and
+# postgresql with apt when missing and starts the PostgreSQL cluster when it is not running (needs root or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+sudo_cmd=""
+[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+apt_updated=""
+apt_install() {
+  [ -n "$apt_updated" ] || { $sudo_cmd apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+}
 if [ ! -x /usr/bin/chromium ]; then
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  apt_install chromium
 fi
+
+# PostgreSQL on 127.0.0.1:5432, where user postgres connects without a password (tests/data/postgres_fixtures.py)
+installed_postgres=""
+if ! command -v pg_ctlcluster >/dev/null || ! command -v psql >/dev/null ||
+    ! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
+  apt_install postgresql
+  installed_postgres=1
+fi
+if [ -n "$installed_postgres" ] || ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  pg_major="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
+  if [ -z "$(pg_lsclusters -h | awk -v v="$pg_major" '$1 == v && $2 == "main"')" ]; then
+    $sudo_cmd pg_createcluster "$pg_major" main --port 5432 >/dev/null
+    installed_postgres=1
+  fi
+  if [ -n "$installed_postgres" ]; then  # a server of our own making: only then is its configuration ours to set
+    $sudo_cmd pg_conftool "$pg_major" main set listen_addresses localhost
+    hba="/etc/postgresql/$pg_major/main/pg_hba.conf"
+    if ! $sudo_cmd grep -qE '^host[[:space:]]+all[[:space:]]+postgres[[:space:]]+127\.0\.0\.1/32[[:space:]]+trust' "$hba"; then
+      $sudo_cmd sed -i '1i # added by scripts/test.sh: the test suite connects as postgres from 127.0.0.1\nhost all postgres 127.0.0.1/32 trust' "$hba"
+    fi
+    $sudo_cmd pg_ctlcluster "$pg_major" main stop >/dev/null 2>&1 || true  # apt may have started it: restart
+  fi
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    $sudo_cmd pg_ctlcluster "$pg_major" main start
+    for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL did not start on 127.0.0.1:5432" >&2; exit 1; }
+  fi
+fi
+export MYPROFILE_REQUIRE_POSTGRES=1  # the PostgreSQL tests fail, rather than skip, if the server is not usable
+
 bash scripts/setup-venv.sh test
 exec .venv/bin/python -m pytest "$@"
