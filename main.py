@@ -13,10 +13,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from data.errors import StoreError
-from services.directory_admin import restore_backup
 from services.errors import PortalError
 from services.settings import Settings, SettingsError, load_settings
-from services.wiring import build_services
+from services.wiring import build_services, migrate_store, restore_store
 
 log = logging.getLogger('myprofile')
 
@@ -25,6 +24,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog='python main.py', description=__doc__)
     commands = parser.add_subparsers(dest='command')
     commands.add_parser('serve', help='start the web app (the default)')
+    commands.add_parser('migrate', help="bring the PostgreSQL store's schema (MYPROFILE_DATABASE_URL) up to date")
     for name, help_text, metavar in (
             ('import', 'merge a directory JSON file into the store (with a progress bar)', 'FILE'),
             ('export', 'write the whole directory to a JSON file', 'FILE'),
@@ -55,7 +55,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        if args.command in ADMIN_COMMANDS:
+        if args.command == 'migrate':
+            print(migrate_store(settings))
+        elif args.command in ADMIN_COMMANDS:
             ADMIN_COMMANDS[args.command](settings, args.file)
         elif args.command in MEMBERSHIP_COMMANDS:
             membership_command(settings, args.command, args.subject, args.org_id)
@@ -92,7 +94,7 @@ def backup_command(settings: Settings, file: Path) -> None:
 
 def restore_command(settings: Settings, file: Path) -> None:
     with progress_bars() as progress:
-        counts = restore_backup(settings.db, file, progress=progress)
+        counts = restore_store(settings, file, progress=progress)
     print(f'Restored the store from {file}: {counts.organizations} organizations, {counts.people} people, '
           f'{counts.memberships} memberships. A running app shows the restored directory within a second.')
 

@@ -104,6 +104,15 @@ class PostgresDirectoryStore(PostgresReads):
 
     # --- other processes, backups ---
 
+    def ready(self) -> bool:
+        """The database answers a query now (the health check asks)."""
+        try:
+            with self._connection() as conn:
+                conn.execute('SELECT 1')
+        except (psycopg.Error, StoreError, PoolTimeout):
+            return False
+        return True
+
     def refresh(self) -> set[str]:
         """Always empty: other processes' changes arrive by LISTEN/NOTIFY (`listen`), not by re-reading."""
         return set()

@@ -89,5 +89,11 @@ class DirectoryRepository(DirectoryReader, Protocol):
     def backup(self, target: Path) -> StoreCounts:
         """Write a consistent copy of everything (audit trail included) that `restore_store` can read back."""
 
+    def ready(self) -> bool:
+        """Whether the store can serve requests now (for the health endpoint)."""
+
+    def close(self) -> None:
+        """Release what the store holds open (files, connections, a listener)."""
+
     def refresh(self) -> set[str]:
         """Pick up writes made by another process; returns the topics that changed."""

@@ -232,6 +232,10 @@ class TinyDirectoryStore(LifecycleReads):
                 ('audit', audit)])
             return index.counts()
 
+    def ready(self) -> bool:
+        """The store's manifest is still there to be read (the health check asks; everything else is in memory)."""
+        return self.path.is_file()
+
     def close(self) -> None:
         with self._lock:
             self._state.close()

@@ -26,6 +26,10 @@ class MembershipEvents:
                 self._listeners.pop(subject, None)
         return unsubscribe
 
+    def publish_to_everyone(self) -> None:
+        """Every open page looks again (after news from other processes may have been lost)."""
+        self.publish(frozenset(self._listeners))
+
     def publish(self, subjects: set[str] | frozenset[str]) -> None:
         for subject in subjects:
             for listener in list(self._listeners.get(subject, [])):

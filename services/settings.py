@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     host: str = '127.0.0.1'
     port: int = Field(default=8080, ge=1, le=65535)
     db: Path = DEFAULT_DATA_DIR / 'directory.json'
+    database_url: str = ''  # postgresql://…: the PostgreSQL store instead of the TinyDB one (MYPROFILE_DB)
     storage_secret: str = ''
     home_org_claim: str = 'tid'
     # None (unset or empty): the relying party chooses from the provider's discovery document
@@ -67,6 +68,15 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.strip().rstrip('/')
+
+    @field_validator('database_url')
+    @classmethod
+    def _database_url_is_postgresql(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(('postgresql://', 'postgres://')):
+            raise ValueError('must be a postgresql:// URL (e.g. postgresql://portal@db.example/myprofile), or unset '
+                             'for the TinyDB store in MYPROFILE_DB')
+        return value
 
     @field_validator('oidc_token_auth_method', mode='before')
     @classmethod

@@ -1,14 +1,24 @@
-"""Builds the store and the services from the settings; shared by the web app and the admin commands."""
+"""The composition root: the settings decide which store is built (TinyDB in MYPROFILE_DB, or PostgreSQL with
+MYPROFILE_DATABASE_URL) and how other processes' changes reach this one; the services are built around it.
+Shared by the web app and the admin commands; nothing else chooses an engine."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
+from pathlib import Path
 
+from data.postgres_migrations import described, migrate
+from data.postgres_notify import EVERYTHING
+from data.postgres_store import PostgresDirectoryStore
+from data.records import StoreCounts
+from data.repository import DirectoryRepository, Progress
 from data.tinydb_store import TinyDirectoryStore
 from services.activity import ActivityService
 from services.admin_access import AdminAccess
-from services.directory_admin import DirectoryAdmin
+from services.directory_admin import DirectoryAdmin, check_backup, restore_backup
 from services.events import MembershipEvents
 from services.identity import IdentityService
 from services.invitation_delivery import InvitationDelivery
@@ -18,6 +28,7 @@ from services.mail_settings import MailSettings
 from services.membership_admin import MembershipAdmin
 from services.org_administration import OrganizationAdministration
 from services.organizations import OrganizationService
+from services.outside_changes import RunBlocking, watch_outside_changes
 from services.rate_limit import RateLimiter
 from services.removal_requests import RemovalRequestService
 from services.sessions import SessionStore
@@ -27,7 +38,7 @@ from services.sign_in_guard import SignInGuard, SignInLimits
 
 @dataclass(kw_only=True, frozen=True)
 class Services:
-    store: TinyDirectoryStore
+    store: DirectoryRepository
     events: MembershipEvents
     organizations: OrganizationService
     admin: DirectoryAdmin
@@ -43,8 +54,50 @@ class Services:
     leave_limit: RateLimiter
 
 
+def build_store(settings: Settings) -> TinyDirectoryStore | PostgresDirectoryStore:
+    if settings.database_url:
+        return PostgresDirectoryStore(settings.database_url)
+    return TinyDirectoryStore(settings.db)
+
+
+def follow_other_processes(store: DirectoryRepository, events: MembershipEvents,
+                           run_blocking: RunBlocking) -> Callable[[], Awaitable[None]]:
+    """How commits of other processes (instances, administrator commands) reach this one's open pages: the
+    PostgreSQL store is told by NOTIFY; the TinyDB store's journal is polled."""
+    if isinstance(store, PostgresDirectoryStore):
+        async def listen() -> None:
+            def told(topics: set[str]) -> None:
+                if EVERYTHING in topics:  # the connection was lost for a while: anything may have changed
+                    events.publish_to_everyone()
+                else:
+                    events.publish(topics)
+            store.listen(told)
+        return listen
+    return lambda: watch_outside_changes(store, events, run_blocking=run_blocking)
+
+
+def restore_store(settings: Settings, backup: Path, *, progress: Progress | None = None) -> StoreCounts:
+    """Replace the configured store by `backup` (of either engine), checked whole first like an import."""
+    check = partial(check_backup, backup=backup)
+    if settings.database_url:
+        with PostgresDirectoryStore(settings.database_url) as store:
+            return store.restore_from(backup, check=check, progress=progress)
+    return restore_backup(settings.db, backup, progress=progress)
+
+
+def migrate_store(settings: Settings) -> str:
+    """Bring the configured store's schema up to this code's; says what was done."""
+    if not settings.database_url:
+        return f'The TinyDB store ({settings.db}) has no schema to migrate: it is read as it is.'
+    before, after = migrate(settings.database_url)
+    where = described(settings.database_url)
+    if before == after:
+        return f'{where}: the schema is at version {after}, as this code expects; nothing to do.'
+    return f'{where}: migrated the schema from version {before} to {after}.'
+
+
 def build_services(settings: Settings) -> Services:
-    store = TinyDirectoryStore(settings.db)
+    store = build_store(settings)
     events = MembershipEvents()
     leave_limit = RateLimiter(limit=settings.rate_limit_leaves, window_seconds=60)
     memberships = MembershipAdmin(store, events, retention=timedelta(days=settings.retention_days))

@@ -13,16 +13,16 @@ from starlette.applications import Starlette
 import demo_idp
 from demo_idp.web import PREFIX, demo_provider_routes
 from services.demo_directory import ACCOUNTS, DEMO_INVITATION, DIRECTORY, DemoAccount
-from services.outside_changes import watch_outside_changes
 from services.retention import purge_daily, sweep_every_second
 from services.settings import Settings, SettingsError, demo_storage_secret
 from services.sign_in import RelyingParty, RelyingPartyConfig
-from services.wiring import Services
+from services.wiring import Services, follow_other_processes
 from ui import (
     activity_page,
     admin_pages,
     auth_routes,
     frame,
+    health,
     invitation_page,
     live_connection,
     notice_pages,
@@ -65,10 +65,11 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
     frame.show_administration_to(lambda subject: bool(services.access.administered_by(subject)))
     if services.administration.delivery is not None:
         app.on_shutdown(services.administration.delivery.close)
+    app.on_shutdown(services.store.close)  # the PostgreSQL store's pool and listener; the TinyDB store's files
     notice_pages.register(app)
+    health.register(app, {'store': services.store.ready})
     app.on_startup(lambda: background_tasks.create(
-        watch_outside_changes(services.store, services.events, run_blocking=run.io_bound),
-        name='watch outside changes'))
+        follow_other_processes(services.store, services.events, run.io_bound)(), name='follow other processes'))
     app.on_startup(lambda: background_tasks.create(
         purge_daily(services.memberships, services.invitations, run_blocking=run.io_bound),
         name='purge past retention'))
