@@ -349,6 +349,11 @@ class OrganizationAdministration:
                         for position in window for record in (records[position],))
         return TrailWindow(entries=entries, total=len(records), matching=len(chosen), offset=offset)
 
+    def person_name(self, subject: str) -> str:
+        """A name to show for a subject (an inviter, an actor); the subject itself when the directory lacks it."""
+        person = self._repository.person(subject)
+        return person.name if person else subject
+
     # --- helpers ---
 
     def _guest_action(self, session_id: str | None, org_id: str, subject: str, action: str) -> SignedInPerson:

@@ -186,6 +186,7 @@ def test_several_addresses_are_invited_each_reported_none_twice(administration: 
     assert [r.outcome for r in again] == ['already_invited']
     pending = administration.pending_invitations(megan, FABRIKAM.id)
     assert sorted(i.email for i in pending) == ['new.one@example.com', 'second@example.com']
+    assert {administration.person_name(i.invited_by) for i in pending} == {'Megan Bowen'}  # as the rows say
     with pytest.raises(TooManyAddresses):
         administration.invite(megan, FABRIKAM.id, ' '.join(f'p{n}@example.com' for n in range(51)))
 
