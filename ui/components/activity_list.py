@@ -7,19 +7,15 @@ overlap (a live event while the person pages); only the answer to the latest one
 
 from __future__ import annotations
 
-import logging
-
-from nicegui import background_tasks, run, ui
+from nicegui import background_tasks, ui
 
 from services.activity import ActivityEntry, ActivityService, ActivityView
-from services.errors import PortalError
 from ui.accessible import named
 from ui.components.activity_entry import ActivityItem, entry_key
 from ui.components.list_window import ListWindow
 from ui.keyed_list import KeyedList
+from ui.latest_read import LatestRead
 from ui.open_page import OpenPage
-
-log = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 
@@ -29,7 +25,7 @@ class ActivityList:
         t = page.t
         self._page = page
         self._activity = activity
-        self._asked = 0  # numbers the reads, so a slow older answer never overwrites a newer one
+        self._reads = LatestRead[ActivityView](page, what=f'activity of {page.subject!r}')
         self._window = ListWindow(t, page_size=PAGE_SIZE, search_label=t('activity.search'), on_move=self.refresh)
         self._window.controls()
         self._empty = ui.element('div').classes('w-full')  # holds the "nothing yet" card while there is nothing
@@ -45,20 +41,10 @@ class ActivityList:
 
     async def show(self) -> None:
         """Read the window the person is looking at, then bring the list up to date with it."""
-        self._asked += 1
-        asked, window = self._asked, self._window
-        try:
-            view = await run.io_bound(self._activity.entries_of, self._page.subject, search=window.search,
-                                      offset=window.offset, limit=window.page_size)
-        except PortalError as error:
-            log.warning('activity of %r not shown: %s', self._page.subject, error)
-            with self._page.client:
-                ui.notify(self._page.t('activity.unavailable'), type='warning')
-            return
-        if asked != self._asked or self._page.client.is_deleted:
-            return
-        with self._page.client:
-            self._draw(view)
+        window = self._window
+        await self._reads.show(lambda: self._activity.entries_of(
+            self._page.subject, search=window.search, offset=window.offset, limit=window.page_size), self._draw,
+            refused=lambda error: ui.notify(self._page.t('activity.unavailable'), type='warning'))
 
     def _draw(self, view: ActivityView) -> None:
         self._entries.sync(view.entries)

@@ -6,14 +6,12 @@ rows that changed (`KeyedList`). Reads run off the event loop and only the answe
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from html import escape
 
-from nicegui import background_tasks, run, ui
+from nicegui import background_tasks, ui
 
 from data.records import ACTIVE, DISABLED, LEFT
-from services.errors import PortalError
 from services.org_administration import Guest, GuestWindow
 from ui.accessible import named
 from ui.components.admin_context import AdminPage
@@ -21,9 +19,8 @@ from ui.components.confirm_dialog import ConfirmDialog
 from ui.components.list_window import ListWindow
 from ui.i18n import Translator, format_date
 from ui.keyed_list import KeyedList
+from ui.latest_read import LatestRead
 from ui.page_action import tell
-
-log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 
@@ -32,7 +29,7 @@ class GuestsSection:
     def __init__(self, admin: AdminPage) -> None:
         self.t = t = admin.page.t
         self._admin = admin
-        self._asked = 0
+        self._reads = LatestRead[GuestWindow](admin.page, what=f'guests of {admin.org_id!r}')
         self._window = ListWindow(t, page_size=PAGE_SIZE, search_label=t('guests.search'), on_move=self.refresh)
         self._window.controls()
         self._empty = ui.label(t('guests.none')).classes('portal-muted')
@@ -47,18 +44,10 @@ class GuestsSection:
         background_tasks.create(self.show(), name='show guests')
 
     async def show(self) -> None:
-        self._asked += 1
-        asked, window, admin = self._asked, self._window, self._admin
-        try:
-            view = await run.io_bound(admin.administration.guests, admin.page.session_id, admin.org_id,
-                                      search=window.search, offset=window.offset, limit=window.page_size)
-        except PortalError as error:
-            log.warning('guests of %r not shown: %s', admin.org_id, error)
-            return
-        if asked != self._asked or admin.page.client.is_deleted:
-            return
-        with admin.page.client:
-            self._draw(view)
+        window, admin = self._window, self._admin
+        await self._reads.show(lambda: admin.administration.guests(
+            admin.page.session_id, admin.org_id, search=window.search, offset=window.offset,
+            limit=window.page_size), self._draw)
 
     def _draw(self, view: GuestWindow) -> None:
         self._rows.sync(view.guests)

@@ -7,14 +7,12 @@ lists each new link with a copy button, and "New link" makes (and copies) a fres
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from html import escape
 
-from nicegui import background_tasks, run, ui
+from nicegui import background_tasks, ui
 
 from data.records import Invitation
-from services.errors import PortalError
 from services.mail_delivery import DeliveryStatus
 from services.org_administration import InviteResult
 from ui.accessible import heading, named
@@ -22,9 +20,8 @@ from ui.components.admin_context import AdminPage
 from ui.components.html_parts import attr, icon
 from ui.i18n import LANGUAGES, Translator, format_date
 from ui.keyed_list import KeyedList
+from ui.latest_read import LatestRead
 from ui.page_action import tell
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +35,7 @@ class InvitationsSection:
     def __init__(self, admin: AdminPage) -> None:
         self.t = t = admin.page.t
         self._admin = admin
-        self._asked = 0
+        self._reads = LatestRead[list[PendingItem]](admin.page, what=f'invitations of {admin.org_id!r}')
         self.by_mail = by_mail = admin.administration.delivery is not None
         with ui.card().classes('portal-card w-full portal-admin-card'):
             heading(t('invite.heading'), 3).classes('portal-h3')
@@ -67,19 +64,12 @@ class InvitationsSection:
         background_tasks.create(self.show(), name='show invitations')
 
     async def show(self) -> None:
-        self._asked += 1
-        asked, admin = self._asked, self._admin
-        try:
-            items = await run.io_bound(self._pending)
-        except PortalError as error:
-            log.warning('invitations of %r not shown: %s', admin.org_id, error)
-            return
-        if asked != self._asked or admin.page.client.is_deleted:
-            return
-        with admin.page.client:
-            self._rows.sync(items)
-            self._card.visible = bool(items)
-            self._empty.visible = not items
+        await self._reads.show(self._pending, self._draw)
+
+    def _draw(self, items: list[PendingItem]) -> None:
+        self._rows.sync(items)
+        self._card.visible = bool(items)
+        self._empty.visible = not items
 
     def _pending(self) -> list[PendingItem]:
         admin = self._admin

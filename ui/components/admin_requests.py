@@ -3,21 +3,19 @@ message, Remove (completes it) and Decline with an answer the guest reads; answe
 
 from __future__ import annotations
 
-import logging
 from html import escape
 
-from nicegui import background_tasks, run, ui
+from nicegui import background_tasks, ui
 
 from data.records import DONE, OPEN
-from services.errors import PortalError
 from services.org_administration import RequestRow
 from ui.accessible import heading, named
 from ui.components.admin_context import AdminPage
 from ui.i18n import Translator, format_date
 from ui.keyed_list import KeyedList
+from ui.latest_read import LatestRead
 from ui.page_action import tell
 
-log = logging.getLogger(__name__)
 MAX_ANSWER = 500
 
 
@@ -25,7 +23,7 @@ class RequestsSection:
     def __init__(self, admin: AdminPage) -> None:
         self.t = t = admin.page.t
         self._admin = admin
-        self._asked = 0
+        self._reads = LatestRead[list[RequestRow]](admin.page, what=f'removal requests of {admin.org_id!r}')
         self._answer_dialog: AnswerDialog | None = None
         self._empty = ui.label(t('requests.none')).classes('portal-muted')
         with ui.card().classes('portal-card w-full portal-admin-card') as self._card:
@@ -38,19 +36,14 @@ class RequestsSection:
         background_tasks.create(self.show(), name='show removal requests')
 
     async def show(self) -> None:
-        self._asked += 1
-        asked, admin = self._asked, self._admin
-        try:
-            rows = await run.io_bound(admin.administration.removal_requests, admin.page.session_id, admin.org_id)
-        except PortalError as error:
-            log.warning('removal requests of %r not shown: %s', admin.org_id, error)
-            return
-        if asked != self._asked or admin.page.client.is_deleted:
-            return
-        with admin.page.client:
-            self._rows.sync(rows)
-            self._card.visible = bool(rows)
-            self._empty.visible = not rows
+        admin = self._admin
+        await self._reads.show(lambda: admin.administration.removal_requests(admin.page.session_id, admin.org_id),
+                               self._draw)
+
+    def _draw(self, rows: list[RequestRow]) -> None:
+        self._rows.sync(rows)
+        self._card.visible = bool(rows)
+        self._empty.visible = not rows
 
     async def complete(self, row: RequestRow) -> None:
         admin = self._admin

@@ -6,12 +6,10 @@ off the event loop, and again on changes while it is open.
 
 from __future__ import annotations
 
-import logging
 from html import escape
 
-from nicegui import background_tasks, run, ui
+from nicegui import background_tasks, ui
 
-from services.errors import PortalError
 from services.org_administration import TrailEntry, TrailWindow
 from ui.accessible import named
 from ui.components.activity_entry import KNOWN_ACTIONS
@@ -19,8 +17,8 @@ from ui.components.admin_context import AdminPage
 from ui.components.list_window import ListWindow
 from ui.i18n import Translator, format_date
 from ui.keyed_list import KeyedList
+from ui.latest_read import LatestRead
 
-log = logging.getLogger(__name__)
 PAGE_SIZE = 25
 ADMIN_ACTIONS = {**KNOWN_ACTIONS, 'invite': 'forward_to_inbox', 'revoke_invitation': 'cancel_schedule_send',
                  'renew_invitation': 'link', 'remove': 'person_remove', 'settings': 'tune'}
@@ -33,7 +31,7 @@ class TrailSection:
     def __init__(self, admin: AdminPage) -> None:
         self.t = t = admin.page.t
         self._admin = admin
-        self._asked = 0
+        self._reads = LatestRead[TrailWindow](admin.page, what=f'trail of {admin.org_id!r}')
         self.opened = False
         self._window = ListWindow(t, page_size=PAGE_SIZE, search_label=t('trail.search'), on_move=self.refresh)
         self._window.controls()
@@ -57,18 +55,10 @@ class TrailSection:
 
     async def show(self) -> None:
         self.opened = True
-        self._asked += 1
-        asked, window, admin = self._asked, self._window, self._admin
-        try:
-            view = await run.io_bound(admin.administration.activity, admin.page.session_id, admin.org_id,
-                                      person=window.search, offset=window.offset, limit=window.page_size)
-        except PortalError as error:
-            log.warning('trail of %r not shown: %s', admin.org_id, error)
-            return
-        if asked != self._asked or admin.page.client.is_deleted:
-            return
-        with admin.page.client:
-            self._draw(view)
+        window, admin = self._window, self._admin
+        await self._reads.show(lambda: admin.administration.activity(
+            admin.page.session_id, admin.org_id, person=window.search, offset=window.offset,
+            limit=window.page_size), self._draw)
 
     def _draw(self, view: TrailWindow) -> None:
         self._entries.sync(view.entries)
