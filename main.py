@@ -191,6 +191,9 @@ PHASES = {'validating': 'checking the file', 'journal': 'journal', 'files': 'wri
 
 def serve(settings: Settings) -> None:
     os.environ.setdefault('NICEGUI_STORAGE_PATH', str(settings.data_dir / 'nicegui'))
+    # NiceGUI's own storage stays local even with MYPROFILE_REDIS_URL: the portal keeps nothing in it (sessions,
+    # sign-ins in flight and limits are ours, in Redis), and NiceGUI's Redis storage holds a Redis connection per open
+    # tab and, for ~10 s, per request without a cookie: a flood of anonymous requests would exhaust Redis's clients.
     # imported here: NiceGUI reads NICEGUI_STORAGE_PATH on import, and the admin commands need no web stack
     from nicegui import ui  # noqa: PLC0415
 

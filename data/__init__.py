@@ -1,1 +1,1 @@
-"""Storage adapters: the only code that knows TinyDB."""
+"""Storage adapters: the only code that knows a storage engine (TinyDB, PostgreSQL, Redis)."""

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up and runs the whole test suite: service/data tests (the PostgreSQL store's against a local server),
-# NiceGUI user-fixture UI tests, and end-to-end tests in Debian's headless Chromium. Installs Debian's chromium and
-# postgresql with apt when missing and starts the PostgreSQL cluster when it is not running (needs root or sudo).
+# Sets up and runs the whole test suite: service/data tests (the PostgreSQL store's and the shared Redis state's
+# against local servers), NiceGUI user-fixture UI tests, and end-to-end tests in Debian's headless Chromium.
+# Installs Debian's chromium, postgresql and redis-server with apt when missing and starts the PostgreSQL cluster
+# and Redis when they are not running (needs root or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo_cmd=""
@@ -43,6 +44,18 @@ if [ -n "$installed_postgres" ] || ! pg_isready -q -h 127.0.0.1 -p 5432; then
   fi
 fi
 export MYPROFILE_REQUIRE_POSTGRES=1  # the PostgreSQL tests fail, rather than skip, if the server is not usable
+
+# Redis on 127.0.0.1:6379, in memory only (tests/data/redis_fixtures.py gives each test its own key prefix)
+if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+  apt_install redis-server
+fi
+redis_up() { [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]; }
+if ! redis_up; then
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no >/dev/null
+  for _ in $(seq 30); do redis_up && break; sleep 1; done
+  redis_up || { echo "Redis did not start on 127.0.0.1:6379" >&2; exit 1; }
+fi
+export MYPROFILE_REQUIRE_REDIS=1  # the Redis tests fail, rather than skip, if the server is not usable
 
 bash scripts/setup-venv.sh test
 exec .venv/bin/python -m pytest "$@"

@@ -26,6 +26,10 @@ class MembershipEvents:
                 self._listeners.pop(subject, None)
         return unsubscribe
 
+    def topics_heard(self, prefix: str = '') -> set[str]:
+        """The topics (starting with `prefix`) that someone listens to now: what news matters to this process."""
+        return {topic for topic in list(self._listeners) if topic.startswith(prefix)}
+
     def publish_to_everyone(self) -> None:
         """Every open page looks again (after news from other processes may have been lost)."""
         self.publish(frozenset(self._listeners))

@@ -7,6 +7,9 @@ Memory stays bounded without letting a flood push out real sign-ins: each addres
 in flight (a new one beyond that evicts that address's own oldest), and when the whole cache is full the oldest of
 the address holding the most goes. A sign-in that expires or is evicted unfinished was abandoned, and is reported
 to `on_abandoned` with its address, where it counts as a sign-in that went wrong.
+
+`PendingSignIns` keeps them in this process's memory (the default); `data.redis_pending_sign_ins` keeps them in
+Redis by the same rules, so a sign-in started through one instance can finish through another.
 """
 
 from __future__ import annotations
@@ -18,12 +21,46 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Protocol
 
 MAX_PENDING = 10_000
 PER_ADDRESS = 500  # more than an office signs in within a sign-in's lifetime, far below what a flood would hold
 LIFETIME_SECONDS = 600.0  # time enough to sign in at the provider, with a second factor and a password reset
 
 _started_from: ContextVar[str] = ContextVar('sign-in address', default='unknown')
+
+
+@contextmanager
+def started_from(address: str) -> Iterator[None]:
+    """Sign-ins saved inside this block belong to `address` (Authlib's cache interface has no room for it)."""
+    token = _started_from.set(address)
+    try:
+        yield
+    finally:
+        _started_from.reset(token)
+
+
+def sign_in_address() -> str:
+    """The address of the sign-in being saved (`started_from`), for whichever cache keeps it."""
+    return _started_from.get()
+
+
+class PendingSignInCache(Protocol):
+    """What Authlib (async get/set/delete) and `SignInGuard` need of a home for sign-ins in flight. It must be
+    truthy: Authlib tests `if cache:`, so no `__len__`."""
+
+    async def get(self, key: str) -> str | None: ...
+
+    async def set(self, key: str, value: str, expires_in: float | None = None) -> None: ...
+
+    async def delete(self, key: str) -> None: ...
+
+    def sweep(self) -> int:
+        """Drop the sign-ins past their lifetime, each counted as abandoned; returns how many."""
+
+    def in_flight(self) -> int: ...
+
+    def held_by(self, address: str) -> int: ...
 
 
 @dataclass(slots=True)
@@ -48,16 +85,6 @@ class PendingSignIns:
         self._lifetime = lifetime
         self.on_abandoned = on_abandoned
 
-    @staticmethod
-    @contextmanager
-    def started_from(address: str) -> Iterator[None]:
-        """Sign-ins saved inside this block belong to `address` (Authlib's cache interface has no room for it)."""
-        token = _started_from.set(address)
-        try:
-            yield
-        finally:
-            _started_from.reset(token)
-
     async def get(self, key: str) -> str | None:
         abandoned: list[str] = []
         with self._lock:
@@ -69,7 +96,7 @@ class PendingSignIns:
         return entry.value if entry is not None else None
 
     async def set(self, key: str, value: str, expires_in: float | None = None) -> None:
-        address = _started_from.get()
+        address = sign_in_address()
         abandoned: list[str] = []
         with self._lock:
             if key in self._entries:

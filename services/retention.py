@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
 
+from data.errors import StoreError
 from services.errors import PortalError
 from services.invitations import InvitationService
 from services.membership_admin import MembershipAdmin
@@ -35,13 +36,26 @@ async def purge_daily(memberships: MembershipAdmin, invitations: InvitationServi
         await asyncio.sleep(interval)
 
 
-async def sweep_every_second(sessions: SessionStore, limits: Iterable[Sweepable], *,
-                             interval: float = 1.0) -> None:
+async def sweep_every_second(sessions: SessionStore, limits: Iterable[Sweepable], *, interval: float = 1.0,
+                             run_blocking: Callable[[Callable[[], object]], Awaitable[object]] | None = None) -> None:
     """End expired sessions (their open pages leave), drop sign-ins past their lifetime and forget idle rate-limit
-    keys: nothing of any stays in memory after it stopped mattering."""
-    limits = tuple(limits)
+    keys: nothing of any stays in memory after it stopped mattering.
+
+    With `run_blocking` the sweeps run off the event loop (they ask Redis when instances share sessions). A shared
+    store that does not answer is logged once per distinct problem, and tried again the next second."""
+    chores = (sessions.sweep, *(limit.sweep for limit in limits))
+    reported = ''
     while True:
-        sessions.sweep()
-        for limit in limits:
-            limit.sweep()
+        problem = ''
+        for chore in chores:
+            try:
+                if run_blocking is None:
+                    chore()
+                else:
+                    await run_blocking(chore)
+            except StoreError as error:
+                problem = str(error)
+        if problem and problem != reported:
+            log.error('the sweep every second did not finish: %s', problem)
+        reported = problem
         await asyncio.sleep(interval)

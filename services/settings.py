@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535)
     db: Path = DEFAULT_DATA_DIR / 'directory.json'
     database_url: str = ''  # postgresql://…: the PostgreSQL store instead of the TinyDB one (MYPROFILE_DB)
+    redis_url: str = ''  # redis://…: sessions, sign-ins in flight and rate limits shared by every instance
     storage_secret: str = ''
     home_org_claim: str = 'tid'
     # None (unset or empty): the relying party chooses from the provider's discovery document
@@ -76,6 +77,23 @@ class Settings(BaseSettings):
         if value and not value.startswith(('postgresql://', 'postgres://')):
             raise ValueError('must be a postgresql:// URL (e.g. postgresql://portal@db.example/myprofile), or unset '
                              'for the TinyDB store in MYPROFILE_DB')
+        return value
+
+    @field_validator('redis_url')
+    @classmethod
+    def _redis_url_is_redis(cls, value: str) -> str:
+        """Only the kind of URL is named in the message: the value may hold a password."""
+        value = value.strip()
+        if not value:
+            return value
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018  (raises on a malformed port)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ('redis', 'rediss') or not parts.hostname:
+            raise ValueError('must be a redis:// or rediss:// URL with a host (e.g. redis://cache.example:6379/0), '
+                             'or unset to keep sessions, sign-ins and rate limits in memory')
         return value
 
     @field_validator('oidc_token_auth_method', mode='before')

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from services.errors import PortalError, RateLimited, SignInCancelled, SignInRefused, SignInUnavailable
 from services.identity import IdentityService
 from services.oidc_issuer import IssuerRule
+from services.pending_sign_ins import started_from
 from services.sessions import Session, SessionStore
 from services.sign_in_guard import SignInGuard
 
@@ -76,7 +77,7 @@ class RelyingParty:
             raise
         if not all(f'{name}=' in result['url'] for name in ('code_challenge', 'nonce', 'state')):
             raise SignInRefused('authorization request would lack PKCE, nonce or state')
-        with self.guard.pending.started_from(address):
+        with started_from(address):
             await self._client.save_authorize_data(request, redirect_uri=self._config.redirect_uri, **result)
         return result['url']
 

@@ -5,6 +5,9 @@ A sign-in that succeeds costs its address nothing, so everyone behind one office
 at once; an address that piles up failed or abandoned sign-ins (a script, a flood, a code-guessing loop) has to
 wait before it may start another. A person whose sign-ins keep failing after the provider vouched for them, or
 who starts sessions far faster than anyone clicks, has to wait too, wherever they come from.
+
+The guard decides what counts; where the counts and the sign-ins in flight are kept is the caller's choice
+(`windows` and `pending`): this process's memory by default, Redis when instances share them (`services.wiring`).
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from services.pending_sign_ins import LIFETIME_SECONDS, MAX_PENDING, PER_ADDRESS, PendingSignIns
-from services.rate_limit import RateLimiter
+from services.pending_sign_ins import LIFETIME_SECONDS, MAX_PENDING, PER_ADDRESS, PendingSignInCache, PendingSignIns
+from services.rate_limit import AttemptWindows, MemoryAttemptWindows, RateLimiter
+
+WindowsFactory = Callable[[str], AttemptWindows]  # a limiter's name -> where its attempts are kept
+PendingFactory = Callable[['SignInLimits', Callable[[str], None]], PendingSignInCache]  # (limits, on_abandoned)
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -29,15 +35,21 @@ class SignInLimits:
 
 
 class SignInGuard:
-    def __init__(self, limits: SignInLimits | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limits: SignInLimits | None = None, *, clock: Callable[[], float] = time.monotonic,
+                 windows: WindowsFactory | None = None, pending: PendingFactory | None = None) -> None:
         limits = limits or SignInLimits()
         window = limits.failure_window_seconds
-        self._address_failures = RateLimiter(limit=limits.failures_per_address, window_seconds=window, clock=clock)
-        self._person_failures = RateLimiter(limit=limits.failures_per_person, window_seconds=window, clock=clock)
-        self._person_sign_ins = RateLimiter(limit=limits.sign_ins_per_person, window_seconds=60, clock=clock)
-        self.pending = PendingSignIns(clock=clock, max_pending=limits.max_pending,
-                                      per_address=limits.pending_per_address,
-                                      lifetime=limits.pending_lifetime_seconds, on_abandoned=self._abandoned)
+        windows = windows or (lambda name: MemoryAttemptWindows())
+        pending = pending or (lambda limits, on_abandoned: PendingSignIns(
+            clock=clock, max_pending=limits.max_pending, per_address=limits.pending_per_address,
+            lifetime=limits.pending_lifetime_seconds, on_abandoned=on_abandoned))
+        self._address_failures = RateLimiter(limit=limits.failures_per_address, window_seconds=window, clock=clock,
+                                             windows=windows('sign-in-failures-per-address'))
+        self._person_failures = RateLimiter(limit=limits.failures_per_person, window_seconds=window, clock=clock,
+                                            windows=windows('sign-in-failures-per-person'))
+        self._person_sign_ins = RateLimiter(limit=limits.sign_ins_per_person, window_seconds=60, clock=clock,
+                                            windows=windows('sign-ins-per-person'))
+        self.pending = pending(limits, self._abandoned)
 
     def may_start(self, address: str) -> None:
         """Raise RateLimited if this address has had too many sign-ins go wrong lately; counts nothing."""

@@ -1,8 +1,9 @@
 """The sign-out form's anti-forgery token and Origin check (attack review finding 7).
 
 The token is an HMAC of the server-side session id, so it is bound to one session, needs no storage and is
-compared in constant time. Its key is made once per process: sessions live in this process's memory
-(`services.sessions.SessionStore`), so a restart ends the sessions and their tokens together.
+compared in constant time. Its key comes from the storage secret (`use_secret`), which every instance shares:
+with sessions in Redis a session outlives a restart and may sign out through another instance, and its token must
+still match there. Until `use_secret` is called (tests of the routes alone) the key is random, made per process.
 """
 
 from __future__ import annotations
@@ -13,12 +14,17 @@ import hmac
 import secrets
 
 FIELD = 'csrf_token'
-_KEY = secrets.token_bytes(32)
+_key = [secrets.token_bytes(32)]
 _PURPOSE = b'myprofile sign-out\x00'
 
 
+def use_secret(storage_secret: str) -> None:
+    """Derive the key from the cookie-signing secret (a key of its own, so neither reveals the other)."""
+    _key[0] = hmac.new(storage_secret.encode(), b'myprofile sign-out token key', hashlib.sha256).digest()
+
+
 def token_for(session_id: str) -> str:
-    digest = hmac.new(_KEY, _PURPOSE + session_id.encode(), hashlib.sha256).digest()
+    digest = hmac.new(_key[0], _PURPOSE + session_id.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode('ascii').rstrip('=')
 
 

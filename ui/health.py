@@ -1,6 +1,7 @@
 """`GET /healthz`: whether this instance can serve, for a load balancer or an orchestrator.
 
-Ready (200) only when the store answers within two seconds; otherwise 503, so the proxy sends people to another
+Ready (200) only when the store answers within two seconds, and Redis too when instances share sessions there
+(`Services.health_checks`); otherwise 503, naming what does not answer, so the proxy sends people to another
 instance. It says nothing else (no versions, no counts): anyone can ask it.
 """
 

@@ -21,6 +21,7 @@ from ui import (
     activity_page,
     admin_pages,
     auth_routes,
+    csrf,
     frame,
     health,
     invitation_page,
@@ -67,18 +68,22 @@ def mount_portal(settings: Settings, services: Services) -> dict[str, Any]:
         app.on_shutdown(services.administration.delivery.close)
     app.on_shutdown(services.store.close)  # the PostgreSQL store's pool and listener; the TinyDB store's files
     notice_pages.register(app)
-    health.register(app, {'store': services.store.ready})
+    health.register(app, services.health_checks)  # the store, and Redis when instances share state there
     app.on_startup(lambda: background_tasks.create(
         follow_other_processes(services.store, services.events, run.io_bound)(), name='follow other processes'))
     app.on_startup(lambda: background_tasks.create(
         purge_daily(services.memberships, services.invitations, run_blocking=run.io_bound),
         name='purge past retention'))
     secret = cookie_secret(settings)
+    csrf.use_secret(secret)  # the same on every instance: a sign-out form works whichever instance it reaches
     live_connection.install(services.sessions, live_connection.SessionCookie(
         name=settings.session_cookie, secret=secret, max_age=settings.session_max_hours * 3600, key=SESSION_ID),
         services.events)
+    app.on_startup(services.sessions.follow_other_instances)  # sessions other instances end (with Redis)
+    app.on_shutdown(services.sessions.close)
     app.on_startup(lambda: background_tasks.create(
-        sweep_every_second(services.sessions, (services.sign_in_guard, services.leave_limit)),
+        sweep_every_second(services.sessions, (services.sign_in_guard, services.leave_limit),
+                           run_blocking=run.io_bound),
         name='end expired sessions and abandoned sign-ins, forget idle limits'))
     return {'storage_secret': secret,
             'session_middleware_kwargs': {'https_only': settings.https, 'same_site': 'lax', 'path': '/',
