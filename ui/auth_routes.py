@@ -17,9 +17,9 @@ from services.errors import (
     UnknownPerson,
 )
 from services.sessions import SessionStore
-from services.sign_in import RelyingParty
 from ui import csrf
 from ui.i18n import supported
+from ui.relying_party import RelyingParty
 from ui.web_session import LANGUAGE, SESSION_ID, current_session, language_of, safe_return_path
 
 log = logging.getLogger(__name__)

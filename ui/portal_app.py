@@ -15,7 +15,6 @@ from demo_idp.web import PREFIX, demo_provider_routes
 from services.demo_directory import ACCOUNTS, DEMO_INVITATION, DIRECTORY, DemoAccount
 from services.retention import purge_daily, sweep_every_second
 from services.settings import Settings, SettingsError, demo_storage_secret
-from services.sign_in import RelyingParty, RelyingPartyConfig
 from services.wiring import Services, follow_other_processes
 from ui import (
     activity_page,
@@ -32,6 +31,7 @@ from ui import (
     privacy_page,
 )
 from ui.forwarded_headers import ForwardedHeaders
+from ui.relying_party import RelyingParty, RelyingPartyConfig
 from ui.request_log import RequestLog
 from ui.security_headers import SecurityHeaders
 from ui.web_session import SESSION_ID

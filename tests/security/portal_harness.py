@@ -18,10 +18,10 @@ from starlette.responses import JSONResponse
 
 from services.identity import IdentityService
 from services.sessions import Session, SessionStore, SignedInPerson
-from services.sign_in import RelyingParty, RelyingPartyConfig
 from services.sign_in_guard import SignInGuard
 from tests.security.fake_provider import PROVIDER_URL, FakeProvider
 from ui.auth_routes import register
+from ui.relying_party import RelyingParty, RelyingPartyConfig
 from ui.web_session import current_session
 
 PUBLIC_URL = 'http://127.0.0.1:8080'

@@ -18,7 +18,7 @@ from tests.security.fake_provider import FakeProvider
 from tests.security.portal_harness import PortalFactory
 from tests.security.test_sign_in_succeeds import assert_signed_in
 
-SIGN_IN_LOGGER = 'services.sign_in'
+SIGN_IN_LOGGER = 'ui.relying_party'
 BASIC, POST = 'client_secret_basic', 'client_secret_post'
 
 

@@ -1,5 +1,9 @@
 """The OpenID Connect relying party: authorization-code flow with PKCE S256, state, nonce and strict ID-token checks.
 
+It lives with the web layer because Authlib's Starlette client works on the request itself (the session marker
+of a sign-in in flight, the callback's query); what it decides with goes to the services as plain values (claims
+to `IdentityService`, the address and person to `SignInGuard`, the person to `SessionStore`).
+
 Authlib's Starlette client does the protocol; the checks it leaves to the caller are made here: the discovery
 issuer must be the configured one, an ID token must be present, `iss` and `aud` are checked against our
 configuration, only allow-listed algorithms count whatever the provider announces, and the userinfo `sub`
