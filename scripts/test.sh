@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole test suite: service/data tests (the PostgreSQL store's and the shared Redis state's
 # against local servers), NiceGUI user-fixture UI tests, and end-to-end tests in Debian's headless Chromium.
-# Installs Debian's chromium, postgresql and redis-server with apt when missing and starts the PostgreSQL cluster
+# Installs Debian's chromium, postgresql, redis-server and nginx with apt when missing and starts the PostgreSQL cluster
 # and Redis when they are not running (needs root or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,9 @@ apt_install() {
 }
 if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
+fi
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then  # the proxy the scaled-out tests run behind
+  apt_install nginx-light
 fi
 
 # PostgreSQL on 127.0.0.1:5432, where user postgres connects without a password (tests/data/postgres_fixtures.py)
