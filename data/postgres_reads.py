@@ -7,7 +7,7 @@ sorted by subject in code-point order (`COLLATE "C"`), exactly as Python sorts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import fields
 from typing import Any
@@ -74,6 +74,9 @@ class PostgresReads:
 
     def organization(self, org_id: str) -> Organization | None:
         return self._one('organizations', 'WHERE id = %s', (org_id,))
+
+    def organizations_by_id(self, org_ids: Iterable[str]) -> dict[str, Organization]:
+        return {org.id: org for org in self._all('organizations', 'WHERE id = ANY(%s)', (list(org_ids),))}
 
     def all_organizations(self) -> list[Organization]:
         return self._all('organizations', 'ORDER BY id COLLATE "C"')

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -28,6 +28,9 @@ class DirectoryReader(Protocol):
     def organization(self, org_id: str) -> Organization | None: ...
 
     def all_organizations(self) -> list[Organization]: ...
+
+    def organizations_by_id(self, org_ids: Iterable[str]) -> dict[str, Organization]:
+        """The stored ones among `org_ids`, by id, in one read."""
 
     def person(self, subject: str) -> Person | None: ...
 

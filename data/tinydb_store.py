@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,11 @@ class TinyDirectoryStore(LifecycleReads):
     def organization(self, org_id: str) -> Organization | None:
         with self._lock:
             return self._state.index.organizations.get(org_id)
+
+    def organizations_by_id(self, org_ids: Iterable[str]) -> dict[str, Organization]:
+        with self._lock:
+            organizations = self._state.index.organizations
+            return {org_id: organizations[org_id] for org_id in org_ids if org_id in organizations}
 
     def all_organizations(self) -> list[Organization]:
         with self._lock:

@@ -72,13 +72,15 @@ class OrganizationService:
         person = self._repository.person(subject)
         if person is None:
             raise UnknownPerson(subject)
-        home = self._repository.organization(person.home) or Organization(id=person.home, name=person.home)
+        memberships = [m for m in self._repository.memberships_of(subject)
+                       if m.organization != person.home and m.state != LEFT]
+        # every organization in one read: a store across the network answers once, not once per organization
+        known = self._repository.organizations_by_id({person.home, *(m.organization for m in memberships)})
+        home = known.get(person.home) or Organization(id=person.home, name=person.home)
         requests = latest_requests(self._repository.removal_requests_of(subject))
         others = []
-        for membership in self._repository.memberships_of(subject):
-            if membership.organization == person.home or membership.state == LEFT:
-                continue
-            org = self._repository.organization(membership.organization)
+        for membership in memberships:
+            org = known.get(membership.organization)
             block = leave_block(org, membership)
             others.append(GuestOrganization(organization=org or Organization(id=membership.organization,
                                                                                name=membership.organization),
