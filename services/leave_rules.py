@@ -23,9 +23,15 @@ def leave_block(organization: Organization | None, membership: Membership) -> st
         return DISABLED_BY_ORGANIZATION
     if organization is None:  # named by a membership but never imported: nothing published, no policy
         return NO_PRIVACY_INFORMATION
-    if organization.leave_policy == BY_REQUEST:
+    return rules_block(organization.leave_policy, organization.privacy_url, organization.privacy_contact)
+
+
+def rules_block(leave_policy: str, privacy_url: str | None, privacy_contact: str | None) -> str | None:
+    """Why an organization's rules keep its guests from leaving on their own, or None when they let them (an
+    administrator's settings page says this before saving)."""
+    if leave_policy == BY_REQUEST:
         return ONLY_BY_REQUEST
-    if not (organization.privacy_url and organization.privacy_contact):
+    if not ((privacy_url or '').strip() and (privacy_contact or '').strip()):
         return NO_PRIVACY_INFORMATION
     return None
 

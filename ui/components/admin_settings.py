@@ -7,11 +7,15 @@ from html import escape
 
 from nicegui import run, ui
 
-from data.records import BY_REQUEST, LEAVE_POLICIES, SELF_SERVICE, Organization
+from data.records import LEAVE_POLICIES, Organization
 from services.errors import PortalError
+from services.leave_rules import NO_PRIVACY_INFORMATION, ONLY_BY_REQUEST, rules_block
 from ui.accessible import heading
 from ui.components.admin_context import AdminPage
 from ui.page_action import tell
+
+EFFECT = {None: 'settings.effect.self_service', ONLY_BY_REQUEST: 'settings.effect.blocked_policy',
+          NO_PRIVACY_INFORMATION: 'settings.effect.blocked_privacy'}
 
 
 class SettingsSection:
@@ -54,13 +58,9 @@ class SettingsSection:
             saved.leave_policy, saved.privacy_url or '', saved.privacy_contact or '')
 
     def _explain(self) -> None:
-        if self._policy.value == BY_REQUEST:
-            key = 'settings.effect.blocked_policy'
-        elif not (self._url.value or '').strip() or not (self._contact.value or '').strip():
-            key = 'settings.effect.blocked_privacy'
-        else:
-            key = f'settings.effect.{SELF_SERVICE}'
-        self._effect.set_text(self.t(key))
+        """What the values in the form mean for guests, as the service's rule decides it."""
+        reason = rules_block(self._policy.value, self._url.value, self._contact.value)
+        self._effect.set_text(self.t(EFFECT[reason]))
 
     async def _save(self) -> None:
         admin, t = self._admin, self.t
