@@ -7,6 +7,7 @@ sorted by subject in code-point order (`COLLATE "C"`), exactly as Python sorts.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import fields
@@ -66,11 +67,12 @@ def select(table: str) -> str:
     return f'SELECT {", ".join(COLUMNS[table])} FROM {table}'
 
 
-class PostgresReads:
+class PostgresReads(ABC):
     """The reads, on whatever connection `_connection()` lends: the pool's, or the one of a transaction."""
 
+    @abstractmethod
     def _connection(self) -> AbstractContextManager[psycopg.Connection]:
-        raise NotImplementedError
+        """A connection to read on (the store's pool, or the writing transaction's own)."""
 
     def organization(self, org_id: str) -> Organization | None:
         return self._one('organizations', 'WHERE id = %s', (org_id,))

@@ -17,7 +17,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from data.errors import StoreError
-from data.records import OPEN, AuditEntry, Changes, Invitation, Membership, Organization, RemovalRequest
+from data.lifecycle_index import organization_topic
+from data.records import (
+    ACTIVE,
+    DISABLED,
+    DONE,
+    LEAVE_POLICIES,
+    LEFT,
+    OPEN,
+    AuditEntry,
+    Changes,
+    Invitation,
+    Membership,
+    Organization,
+    RemovalRequest,
+)
 from data.repository import DirectoryReader, DirectoryRepository
 from services import directory_entries
 from services.admin_access import AdminAccess
@@ -42,6 +56,26 @@ from services.membership_admin import MembershipAdmin
 from services.removal_requests import RemovalRequestService
 from services.sessions import SignedInPerson
 from services.work_checks import Check
+
+# what the administrators' pages name (states, records, their live-event topic): they know the service, not the store
+__all__ = [
+    'ACTIVE',
+    'DISABLED',
+    'DONE',
+    'LEAVE_POLICIES',
+    'LEFT',
+    'OPEN',
+    'Guest',
+    'GuestWindow',
+    'Invitation',
+    'InviteResult',
+    'Organization',
+    'OrganizationAdministration',
+    'RequestRow',
+    'TrailEntry',
+    'TrailWindow',
+    'organization_topic',
+]
 
 log = logging.getLogger(__name__)
 security_log = logging.getLogger('myprofile.security')

@@ -14,10 +14,9 @@ from nicegui import background_tasks, ui
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from data.lifecycle_index import organization_topic
 from services.errors import NotAnAdministrator
 from services.events import MembershipEvents
-from services.org_administration import OrganizationAdministration
+from services.org_administration import OrganizationAdministration, organization_topic
 from services.sessions import SessionStore
 from ui.accessible import heading, named
 from ui.components.admin_context import AdminPage

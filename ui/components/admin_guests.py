@@ -11,8 +11,7 @@ from html import escape
 
 from nicegui import background_tasks, ui
 
-from data.records import ACTIVE, DISABLED, LEFT
-from services.org_administration import Guest, GuestWindow
+from services.org_administration import ACTIVE, DISABLED, LEFT, Guest, GuestWindow
 from ui.accessible import named
 from ui.components.admin_context import AdminPage
 from ui.components.confirm_dialog import ConfirmDialog

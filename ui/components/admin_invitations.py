@@ -12,9 +12,8 @@ from html import escape
 
 from nicegui import background_tasks, ui
 
-from data.records import Invitation
 from services.mail_delivery import DeliveryStatus
-from services.org_administration import InviteResult
+from services.org_administration import Invitation, InviteResult
 from ui.accessible import heading, named
 from ui.components.admin_context import AdminPage
 from ui.components.html_parts import attr, icon

@@ -7,8 +7,7 @@ from html import escape
 
 from nicegui import background_tasks, ui
 
-from data.records import DONE, OPEN
-from services.org_administration import RequestRow
+from services.org_administration import DONE, OPEN, RequestRow
 from ui.accessible import heading, named
 from ui.components.admin_context import AdminPage
 from ui.i18n import Translator, format_date

@@ -7,9 +7,9 @@ from html import escape
 
 from nicegui import run, ui
 
-from data.records import LEAVE_POLICIES, Organization
 from services.errors import PortalError
 from services.leave_rules import NO_PRIVACY_INFORMATION, ONLY_BY_REQUEST, rules_block
+from services.org_administration import LEAVE_POLICIES, Organization
 from ui.accessible import heading
 from ui.components.admin_context import AdminPage
 from ui.page_action import tell
