@@ -188,11 +188,59 @@ class PostgresReads(ABC):
 
 
 class TransactionReader(PostgresReads):
-    """What `transact` hands its work: the same reads, inside the writing transaction (after its lock)."""
+    """What `transact` hands its work: the same reads, inside the writing transaction (after its lock).
+
+    A rule about a membership reads its person and its organization too (whose home it is, the leave policy,
+    the admins, the names for the message), so reading a membership brings both along in the same query, kept
+    for the rest of the work: nothing else can change them before the transaction ends (writers hold the lock,
+    and the work's own changes are written only after it returns). One round trip to the server instead of three.
+    """
 
     def __init__(self, conn: psycopg.Connection) -> None:
         self._conn = conn
+        self._organizations: dict[str, Organization | None] = {}
+        self._people: dict[str, Person | None] = {}
+
+    def membership(self, subject: str, org_id: str) -> Membership | None:
+        row = self._conn.execute(_MEMBERSHIP_WITH_PERSON_AND_ORGANIZATION,
+                                 {'subject': subject, 'org': org_id}).fetchone()
+        assert row is not None  # the one row of `wanted`
+        membership, person, org = _split(row, 'memberships', 'people', 'organizations')
+        self._people[subject] = person
+        self._organizations[org_id] = org
+        return membership
+
+    def person(self, subject: str) -> Person | None:
+        if subject not in self._people:
+            self._people[subject] = super().person(subject)
+        return self._people[subject]
+
+    def organization(self, org_id: str) -> Organization | None:
+        if org_id not in self._organizations:
+            self._organizations[org_id] = super().organization(org_id)
+        return self._organizations[org_id]
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection]:
         yield self._conn
+
+
+def _columns(alias: str, table: str) -> str:
+    return ', '.join(f'{alias}.{c}' for c in COLUMNS[table])
+
+
+_MEMBERSHIP_WITH_PERSON_AND_ORGANIZATION = (
+    f"SELECT {_columns('m', 'memberships')}, {_columns('p', 'people')}, {_columns('o', 'organizations')} "
+    'FROM (SELECT %(subject)s::text AS subject, %(org)s::text AS org) wanted '
+    'LEFT JOIN memberships m ON m.subject = wanted.subject AND m.organization = wanted.org '
+    'LEFT JOIN people p ON p.subject = wanted.subject LEFT JOIN organizations o ON o.id = wanted.org')
+
+
+def _split(row: Sequence[Any], *tables: str) -> list[Any]:
+    """One joined row as a record per table (None where the join found no row: its key column is null)."""
+    records, start = [], 0
+    for table in tables:
+        part = row[start:start + len(COLUMNS[table])]
+        records.append(RECORD_OF[table](part) if part[0] is not None else None)
+        start += len(COLUMNS[table])
+    return records

@@ -54,7 +54,8 @@ class PostgresDirectoryStore(PostgresReads):
         except psycopg.Error as error:
             raise StoreError(f'{self.where}: cannot open the store ({_reason(error)}).') from error
         self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, kwargs={'autocommit': True},
-                                    timeout=connect_timeout, name='myprofile-store', open=False)
+                                    configure=self._configure, timeout=connect_timeout, name='myprofile-store',
+                                    open=False)
         try:
             self._pool.open(wait=True, timeout=connect_timeout)
         except PoolTimeout:
@@ -175,13 +176,24 @@ class PostgresDirectoryStore(PostgresReads):
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[psycopg.Connection]:
-        """One transaction holding the writers' lock; committed when the block ends, rolled back if it raises."""
-        with self._connection() as conn, conn.transaction():
+        """One transaction holding the writers' lock; committed when the block ends, rolled back if it raises.
+
+        In pipeline mode, so a change costs few round trips to the server: BEGIN and the lock travel with the
+        work's first read, and the writes, their notifications and COMMIT travel together. A read waits only for
+        what was sent before it (psycopg syncs the pipeline when a result is fetched); errors still surface
+        inside this block.
+        """
+        with self._connection() as conn, conn.pipeline(), conn.transaction():
             self._lock(conn)
             yield conn
 
-    def _lock(self, conn: psycopg.Connection) -> None:
-        conn.execute("SELECT set_config('lock_timeout', %s, true)", (f'{round(self._lock_timeout * 1000)}ms',))
+    def _configure(self, conn: psycopg.Connection) -> None:
+        """Every pooled connection waits at most `lock_timeout` for a lock (the writers' one above all), set once
+        per connection rather than once per transaction."""
+        conn.execute("SELECT set_config('lock_timeout', %s, false)", (f'{round(self._lock_timeout * 1000)}ms',))
+
+    @staticmethod
+    def _lock(conn: psycopg.Connection) -> None:
         conn.execute('SELECT pg_advisory_xact_lock(%s)', (WRITE_LOCK,))
 
     @contextlib.contextmanager

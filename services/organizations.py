@@ -106,22 +106,24 @@ class OrganizationService:
         """
         if self._limiter is not None:
             self._limiter.hit(f'person:{subject}', f'address:{address}')
-        person = self._repository.person(subject)
-        if person is None:
-            raise UnknownPerson(subject)
-        if org_id == person.home:
-            log.warning('refused: %r tried to leave their home organization %r', subject, org_id)
-            raise CannotLeaveHomeOrganization(org_id)
         at = self._clock().isoformat(timespec='seconds')
+        left: list[Organization] = []  # the organization as the change saw it, for the caller's message
 
         def leave_now(reader: DirectoryReader) -> Changes:
-            membership = reader.membership(subject, org_id)
+            membership = reader.membership(subject, org_id)  # first: a store may bring the person and org along
+            person = reader.person(subject)
+            if person is None:
+                raise UnknownPerson(subject)
+            if org_id == person.home:
+                log.warning('refused: %r tried to leave their home organization %r', subject, org_id)
+                raise CannotLeaveHomeOrganization(org_id)
+            org = reader.organization(org_id)
             if membership is None or membership.state == LEFT:
-                org = reader.organization(org_id)
                 if membership is None and org is None:
                     raise UnknownOrganization(org_id)
                 raise AlreadyLeft(org_id, organization=org.name if org else org_id)
-            reason = leave_block(reader.organization(org_id), membership)
+            left[:] = [org or Organization(id=org_id, name=org_id)]
+            reason = leave_block(org, membership)
             if reason is not None:
                 log.info('refused: %r may not leave %r on their own (%s)', subject, org_id, reason)
                 raise refusal(reason, org_id)
@@ -135,8 +137,7 @@ class OrganizationService:
             log.error('leave of %r by %r not stored: %s', org_id, subject, error)
             raise StoreUnavailable(str(error)) from None
         self._events.publish(topics)
-        org = self._repository.organization(org_id)
-        return org or Organization(id=org_id, name=org_id)
+        return left[0]
 
 
 def _matches(organization: Organization, words: list[str]) -> bool:
