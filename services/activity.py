@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from data.records import AuditEntry
 from data.repository import DirectoryRepository
 from services.errors import SearchTooLong
+from services.windows import window
 
 SELF, ORGANIZATION, OPERATOR, RETENTION = 'self', 'organization', 'operator', 'retention'
 MAX_SEARCH_LENGTH = 200
@@ -66,11 +67,8 @@ class ActivityService:
         words = search.casefold().split()
         if words:
             entries = [entry for entry in entries if _matches(entry, words)]
-        if limit is None:
-            return ActivityView(entries=tuple(entries), total=total, matching=len(entries))
-        offset = max(0, min(offset, (len(entries) - 1) // limit * limit if entries else 0))
-        return ActivityView(entries=tuple(entries[offset:offset + limit]), total=total, offset=offset,
-                            matching=len(entries))
+        shown, offset = window(entries, offset, limit)
+        return ActivityView(entries=tuple(shown), total=total, offset=offset, matching=len(entries))
 
     def _entry(self, subject: str, position: int, record: AuditEntry, names: dict[str, str]) -> ActivityEntry:
         org_id = record.organization

@@ -35,6 +35,8 @@ from data.records import (
 from data.repository import DirectoryReader, DirectoryRepository
 from services import directory_entries
 from services.admin_access import AdminAccess
+from services.admin_guest_list import Guest, GuestWindow, guest_window
+from services.admin_trail import TrailEntry, TrailWindow, trail_window
 from services.clock import Clock, utc_now
 from services.errors import (
     AlreadyInvited,
@@ -86,25 +88,6 @@ _SEPARATORS = re.compile(r'[\s,;]+')
 
 
 @dataclass(kw_only=True, slots=True, frozen=True)
-class Guest:
-    subject: str
-    name: str
-    email: str | None
-    state: str
-    joined: str | None
-    left_at: str | None
-    purge_on: datetime | None  # for a left membership: when it is removed for good (until then it can be restored)
-
-
-@dataclass(kw_only=True, slots=True, frozen=True)
-class GuestWindow:
-    guests: tuple[Guest, ...]
-    total: int  # every guest of the organization
-    matching: int  # those matching the search
-    offset: int = 0
-
-
-@dataclass(kw_only=True, slots=True, frozen=True)
 class InviteResult:
     """What became of one address of the form: `outcome` is invited, already_invited, already_member, invalid or
     repeated (given twice in the same form)."""
@@ -119,26 +102,6 @@ class RequestRow:
     request: RemovalRequest
     name: str
     email: str | None
-
-
-@dataclass(kw_only=True, slots=True, frozen=True)
-class TrailEntry:
-    position: int  # its place in the organization's trail, oldest first: the trail only grows, so it names it
-    at: str
-    action: str
-    actor: str
-    actor_name: str  # an administrator's or guest's name; 'operator' and 'retention' as they are
-    subject: str | None
-    subject_name: str | None
-    detail: str | None
-
-
-@dataclass(kw_only=True, slots=True, frozen=True)
-class TrailWindow:
-    entries: tuple[TrailEntry, ...]
-    total: int
-    matching: int
-    offset: int = 0
 
 
 class OrganizationAdministration:
@@ -172,27 +135,8 @@ class OrganizationAdministration:
         self._access.require(session_id, org_id, action='list the guests of')
         if len(search) > MAX_SEARCH_LENGTH:
             raise SearchTooLong(str(len(search)))
-        words = search.casefold().split()
-        rows = []  # (sort key, membership, person): cheap tuples; Guest records only for the window shown
-        total = 0
-        for membership, person in self._repository.guests_of(org_id):
-            if person is not None and person.home == org_id:
-                continue  # their home: a member of the organization, not a guest
-            total += 1
-            name, email = (person.name, person.email or '') if person else (membership.subject, '')
-            if words and not all(w in f'{name} {email}'.casefold() for w in words):
-                continue
-            rows.append(((name.casefold(), email, membership.subject), membership, name, email))
-        rows.sort(key=lambda row: row[0])
-        if limit is not None:
-            offset = max(0, min(offset, (len(rows) - 1) // limit * limit if rows else 0))
-            window = rows[offset:offset + limit]
-        else:
-            offset, window = 0, rows
-        guests = tuple(Guest(subject=m.subject, name=name, email=email or None, state=m.state, joined=m.joined,
-                             left_at=m.left_at, purge_on=self._memberships.retained_until(m))
-                       for _, m, name, email in window)
-        return GuestWindow(guests=guests, total=total, matching=len(rows), offset=offset)
+        return guest_window(self._repository.guests_of(org_id), org_id, search=search, offset=offset, limit=limit,
+                            retained_until=self._memberships.retained_until)
 
     def disable(self, session_id: str | None, org_id: str, subject: str) -> Membership:
         admin = self._guest_action(session_id, org_id, subject, 'disable')
@@ -353,35 +297,8 @@ class OrganizationAdministration:
         self._access.require(session_id, org_id, action='read the trail of')
         if len(person) > MAX_SEARCH_LENGTH:
             raise SearchTooLong(str(len(person)))
-        names: dict[str, tuple[str, str]] = {}
-
-        def who(subject: str | None) -> tuple[str, str]:
-            if subject is None:
-                return '', ''
-            if subject not in names:
-                found = self._repository.person(subject)
-                names[subject] = (found.name, found.email or '') if found else (subject, '')
-            return names[subject]
-
-        records = self._repository.activity_of_organization(org_id)
-        chosen = list(range(len(records) - 1, -1, -1))  # positions, newest first
-        words = person.casefold().split()
-        if words:
-            def concerns(record: AuditEntry) -> bool:
-                text = ' '.join((*who(record.subject), *who(record.actor), record.detail or '')).casefold()
-                return all(word in text for word in words)
-            chosen = [position for position in chosen if concerns(records[position])]
-        if limit is not None:
-            offset = max(0, min(offset, (len(chosen) - 1) // limit * limit if chosen else 0))
-            window = chosen[offset:offset + limit]
-        else:
-            offset, window = 0, chosen
-        entries = tuple(TrailEntry(position=position, at=record.at, action=record.action, actor=record.actor,
-                                   actor_name=who(record.actor)[0], subject=record.subject,
-                                   subject_name=who(record.subject)[0] if record.subject else None,
-                                   detail=record.detail)
-                        for position in window for record in (records[position],))
-        return TrailWindow(entries=entries, total=len(records), matching=len(chosen), offset=offset)
+        return trail_window(self._repository.activity_of_organization(org_id), self._repository.person,
+                            person=person, offset=offset, limit=limit)
 
     def person_name(self, subject: str) -> str:
         """A name to show for a subject (an inviter, an actor); the subject itself when the directory lacks it."""

@@ -21,6 +21,7 @@ from services.events import MembershipEvents
 from services.leave_rules import leave_block, refusal
 from services.rate_limit import RateLimiter
 from services.removal_requests import latest_requests
+from services.windows import window
 
 __all__ = ['ACTIVE', 'DISABLED', 'GuestOrganization', 'Organization', 'OrganizationService', 'OrganizationsView']
 
@@ -91,12 +92,9 @@ class OrganizationService:
         if words:
             others = [guest for guest in others if _matches(guest.organization, words)]
         others.sort(key=lambda guest: (guest.organization.name.casefold(), guest.organization.id))
-        if limit is None:
-            return OrganizationsView(home=home, others=tuple(others), others_total=total,
-                                     others_matching=len(others))
-        offset = max(0, min(offset, (len(others) - 1) // limit * limit if others else 0))
-        return OrganizationsView(home=home, others=tuple(others[offset:offset + limit]), others_total=total,
-                                 others_matching=len(others), offset=offset)
+        shown, offset = window(others, offset, limit)
+        return OrganizationsView(home=home, others=tuple(shown), others_total=total, others_matching=len(others),
+                                 offset=offset)
 
     def leave(self, subject: str, org_id: str, *, address: str = 'unknown') -> Organization:
         """Remove `subject`'s guest membership of `org_id` for good, with an audit record in the same commit.
