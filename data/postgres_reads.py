@@ -74,6 +74,10 @@ class PostgresReads(ABC):
     def _connection(self) -> AbstractContextManager[psycopg.Connection]:
         """A connection to read on (the store's pool, or the writing transaction's own)."""
 
+    def _run(self, conn: psycopg.Connection, query: str, params: Any = ()) -> psycopg.Cursor[Any]:
+        """Every read's one statement, its rows ready to fetch."""
+        return conn.execute(query, params)
+
     def organization(self, org_id: str) -> Organization | None:
         return self._one('organizations', 'WHERE id = %s', (org_id,))
 
@@ -111,8 +115,8 @@ class PostgresReads(ABC):
         split = len(COLUMNS['memberships'])
         make_membership, make_person = RECORD_OF['memberships'], RECORD_OF['people']
         with self._connection() as conn:
-            rows = conn.execute(f'SELECT {membership_columns}, {person_columns} FROM memberships m '
-                                'LEFT JOIN people p ON p.subject = m.subject WHERE m.organization = %s', (org_id,))
+            rows = self._run(conn, f'SELECT {membership_columns}, {person_columns} FROM memberships m '
+                             'LEFT JOIN people p ON p.subject = m.subject WHERE m.organization = %s', (org_id,))
             return [(make_membership(row[:split]), make_person(row[split:]) if row[split] is not None else None)
                     for row in rows]
 
@@ -146,8 +150,8 @@ class PostgresReads(ABC):
 
     def counts(self) -> StoreCounts:
         with self._connection() as conn:
-            row = conn.execute('SELECT (SELECT count(*) FROM organizations), (SELECT count(*) FROM people), '
-                               '(SELECT count(*) FROM memberships)').fetchone()
+            row = self._run(conn, 'SELECT (SELECT count(*) FROM organizations), (SELECT count(*) FROM people), '
+                                  '(SELECT count(*) FROM memberships)').fetchone()
         assert row is not None
         return StoreCounts(organizations=row[0], people=row[1], memberships=row[2])
 
@@ -178,13 +182,13 @@ class PostgresReads(ABC):
 
     def _one(self, table: str, where: str, params: Sequence[Any]) -> Any:
         with self._connection() as conn:
-            row = conn.execute(f'{select(table)} {where}', params).fetchone()
+            row = self._run(conn, f'{select(table)} {where}', params).fetchone()
         return None if row is None else RECORD_OF[table](row)
 
     def _all(self, table: str, where: str, params: Sequence[Any] = ()) -> list[Any]:
         make = RECORD_OF[table]
         with self._connection() as conn:
-            return [make(row) for row in conn.execute(f'{select(table)} {where}', params)]
+            return [make(row) for row in self._run(conn, f'{select(table)} {where}', params)]
 
 
 class TransactionReader(PostgresReads):
@@ -196,14 +200,15 @@ class TransactionReader(PostgresReads):
     and the work's own changes are written only after it returns). One round trip to the server instead of three.
     """
 
-    def __init__(self, conn: psycopg.Connection) -> None:
+    def __init__(self, conn: psycopg.Connection, pipeline: psycopg.Pipeline | None = None) -> None:
         self._conn = conn
+        self._pipeline = pipeline
         self._organizations: dict[str, Organization | None] = {}
         self._people: dict[str, Person | None] = {}
 
     def membership(self, subject: str, org_id: str) -> Membership | None:
-        row = self._conn.execute(_MEMBERSHIP_WITH_PERSON_AND_ORGANIZATION,
-                                 {'subject': subject, 'org': org_id}).fetchone()
+        row = self._run(self._conn, _MEMBERSHIP_WITH_PERSON_AND_ORGANIZATION,
+                        {'subject': subject, 'org': org_id}).fetchone()
         assert row is not None  # the one row of `wanted`
         membership, person, org = _split(row, 'memberships', 'people', 'organizations')
         self._people[subject] = person
@@ -219,6 +224,15 @@ class TransactionReader(PostgresReads):
         if org_id not in self._organizations:
             self._organizations[org_id] = super().organization(org_id)
         return self._organizations[org_id]
+
+    def _run(self, conn: psycopg.Connection, query: str, params: Any = ()) -> psycopg.Cursor[Any]:
+        """In pipeline mode, a read ends with a Sync rather than the flush psycopg sends to fetch a result: the
+        round trip is the same, but while the work decides, the server sees the transaction as idle in it, so
+        `idle_in_transaction_session_timeout` can end a writer that froze holding the lock."""
+        cursor = conn.execute(query, params)
+        if self._pipeline is not None:
+            self._pipeline.sync()
+        return cursor
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection]:

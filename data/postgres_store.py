@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
+import select
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -38,15 +39,19 @@ from data.single_file import SingleFile
 log = logging.getLogger(__name__)
 
 
+
 class PostgresDirectoryStore(PostgresReads):
     """Thread-safe and process-safe; every public write is one atomic, durable transaction."""
 
     def __init__(self, url: str, *, lock_timeout: float = 10.0, pool_size: int = 10,
-                 connect_timeout: float = 10.0) -> None:
+                 connect_timeout: float = 10.0, idle_writer_limit: float = 60.0) -> None:
+        """`idle_writer_limit`: see `_configure` (far longer than any change holds the lock, far shorter than
+        the hours TCP may take to find a vanished peer)."""
         self.url = url
         self.where = described(url)
         self.source = secrets.token_hex(8)  # this instance, in its notifications
         self._lock_timeout = lock_timeout
+        self._idle_writer_limit = idle_writer_limit
         self._listeners: list[TopicListener] = []
         try:
             with psycopg.connect(url, autocommit=True, connect_timeout=max(1, round(connect_timeout))) as conn:
@@ -54,8 +59,8 @@ class PostgresDirectoryStore(PostgresReads):
         except psycopg.Error as error:
             raise StoreError(f'{self.where}: cannot open the store ({_reason(error)}).') from error
         self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, kwargs={'autocommit': True},
-                                    configure=self._configure, timeout=connect_timeout, name='myprofile-store',
-                                    open=False)
+                                    configure=self._configure, check=_check_if_closed, timeout=connect_timeout,
+                                    name='myprofile-store', open=False)
         try:
             self._pool.open(wait=True, timeout=connect_timeout)
         except PoolTimeout:
@@ -71,8 +76,8 @@ class PostgresDirectoryStore(PostgresReads):
         `work` reads through the transaction (a rule it checks raises: nothing is written, and that exception
         comes out as it is). It must be quick and must not call back into the store's writes.
         """
-        with self._writing() as conn:
-            changes = work(TransactionReader(conn))
+        with self._writing() as (conn, pipeline):
+            changes = work(TransactionReader(conn, pipeline))
             if not changes:
                 return set()
             topics = apply_changes(conn, changes)
@@ -80,7 +85,7 @@ class PostgresDirectoryStore(PostgresReads):
         return topics
 
     def add_person(self, person: Person, home: Organization) -> None:
-        with self._writing() as conn:
+        with self._writing() as (conn, _):
             notify_topics(conn, add_person(conn, person, home), self.source)
 
     def merge_directory(self, directory: Directory, audit: AuditEntry, *, progress: Progress | None = None) -> set[str]:
@@ -175,7 +180,7 @@ class PostgresDirectoryStore(PostgresReads):
             raise StoreError(f'{self.where}: {_reason(error)}; nothing was changed.') from error
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[psycopg.Connection]:
+    def _writing(self) -> Iterator[tuple[psycopg.Connection, psycopg.Pipeline]]:
         """One transaction holding the writers' lock; committed when the block ends, rolled back if it raises.
 
         In pipeline mode, so a change costs few round trips to the server: BEGIN and the lock travel with the
@@ -183,14 +188,22 @@ class PostgresDirectoryStore(PostgresReads):
         what was sent before it (psycopg syncs the pipeline when a result is fetched); errors still surface
         inside this block.
         """
-        with self._connection() as conn, conn.pipeline(), conn.transaction():
+        with self._connection() as conn, conn.pipeline() as pipeline, conn.transaction():
             self._lock(conn)
-            yield conn
+            yield conn, pipeline
 
     def _configure(self, conn: psycopg.Connection) -> None:
-        """Every pooled connection waits at most `lock_timeout` for a lock (the writers' one above all), set once
-        per connection rather than once per transaction."""
+        """Set once per pooled connection rather than once per transaction:
+
+        - every statement waits at most `lock_timeout` for a lock (the writers' one above all);
+        - unless the operator chose a limit, the server ends a transaction left idle for `idle_writer_limit`: an
+          instance frozen (or cut off) while it holds the writers' lock would otherwise stop every writer of
+          every instance until its connection is found dead, which TCP may take hours to notice.
+        """
         conn.execute("SELECT set_config('lock_timeout', %s, false)", (f'{round(self._lock_timeout * 1000)}ms',))
+        conn.execute("SELECT set_config('idle_in_transaction_session_timeout', %s, false) "
+                     "WHERE current_setting('idle_in_transaction_session_timeout') = '0'",
+                     (f'{round(self._idle_writer_limit * 1000)}ms',))
 
     @staticmethod
     def _lock(conn: psycopg.Connection) -> None:
@@ -201,6 +214,15 @@ class PostgresDirectoryStore(PostgresReads):
         with self._connection() as conn, conn.transaction():
             conn.execute('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY')
             yield TransactionReader(conn)
+
+
+def _check_if_closed(conn: psycopg.Connection) -> None:
+    """Before the pool lends an idle connection: one the server closed meanwhile (a restart, a failover, an idle
+    timeout) would fail the person's action it was lent for. An idle connection has nothing to read unless the
+    server closed it (or sent a notice), so only then does this ask the server, which raises if it is gone (the
+    pool then drops it and lends another): no round trip for a healthy connection."""
+    if select.select([conn.fileno()], [], [], 0)[0]:
+        ConnectionPool.check_connection(conn)
 
 
 def _reason(error: psycopg.Error) -> str:
