@@ -1,14 +1,21 @@
-"""PostgreSQL for the store tests: every test gets a database of its own on the local server, dropped afterwards.
+"""PostgreSQL for the store and service tests, on the local server.
 
-Test modules load these with `pytest_plugins = ('tests.data.postgres_fixtures',)`.
+`tests/conftest.py` loads these for every test (`pytest_plugins`); the parametrized `store` fixture there takes
+its PostgreSQL store from `emptied_pg_store`.
 
 `MYPROFILE_TEST_POSTGRES` names the server (default `postgresql://postgres@127.0.0.1:5432/postgres`, trust
 authentication, as `scripts/test.sh` sets it up). A server that cannot be reached skips these tests with the
 reason, unless `MYPROFILE_REQUIRE_POSTGRES=1` (set by `scripts/test.sh`, which installs and starts the server):
 then they fail instead, so the suite never passes without them by accident.
 
-Databases are copied from a template migrated once per session (`CREATE DATABASE … TEMPLATE`), which is much
-quicker than migrating each one.
+Two kinds of isolation:
+- `pg_store`, `migrated_url`, `postgres_url`: a database of its own, copied from a template migrated once per session
+  (`CREATE DATABASE … TEMPLATE`) and dropped afterwards; about 0.5 s a test. For the tests of the PostgreSQL store
+  itself: they connect to the database besides the store, hold its locks, kill processes writing to it, or change
+  its schema.
+- `emptied_pg_store`: one database copied from the template for the whole session, emptied before each test that
+  uses it (every row deleted, sequences restarted: the template's state, which holds no rows); about 0.01 s. For the
+  tests that run on both stores through the repository interface, hundreds of them.
 """
 
 from __future__ import annotations
@@ -17,7 +24,6 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -26,11 +32,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from data.postgres_migrations import described, migrate
 from data.postgres_store import PostgresDirectoryStore
-from data.repository import DirectoryRepository
-from data.tinydb_store import TinyDirectoryStore
 
 SERVER = os.environ.get('MYPROFILE_TEST_POSTGRES', 'postgresql://postgres@127.0.0.1:5432/postgres')
-ENGINES = ('tinydb', 'postgres')
 
 
 def database_url(name: str) -> str:
@@ -91,9 +94,38 @@ def pg_store(migrated_url: str) -> Iterator[PostgresDirectoryStore]:
         yield store
 
 
-@pytest.fixture(params=ENGINES)
-def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> DirectoryRepository:
-    """Each engine in turn, empty: for the tests of what both must do alike."""
-    if request.param == 'postgres':
-        return request.getfixturevalue('pg_store')
-    return TinyDirectoryStore(tmp_path / 'store' / 'directory.json')
+@pytest.fixture(scope='session')
+def session_database(migrated_template: str) -> Iterator[str]:
+    """A copy of the migrated template kept for the whole session (see `emptied_url`)."""
+    with fresh_database(migrated_template) as url:
+        with psycopg.connect(url, autocommit=True) as conn:
+            stored = [table for table in data_tables(conn) if conn.execute(
+                sql.SQL('SELECT EXISTS (SELECT FROM {})').format(sql.Identifier(table))).fetchone()[0]]
+        assert not stored, f'the migrated template holds rows in {stored}: emptying would not restore it'
+        yield url
+
+
+@pytest.fixture
+def emptied_url(session_database: str) -> str:
+    """The session's database in the state of a fresh copy of the template: no connection, no row."""
+    with psycopg.connect(session_database, autocommit=True) as conn:
+        conn.execute('SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity '
+                     'WHERE datname = current_database() AND pid <> pg_backend_pid()')  # one a test left open
+        with conn.transaction():
+            for table in data_tables(conn):
+                conn.execute(sql.SQL('DELETE FROM {}').format(sql.Identifier(table)))
+            for sequence, in conn.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"):
+                conn.execute('SELECT setval(%s, 1, false)', (sequence,))
+    return session_database
+
+
+@pytest.fixture
+def emptied_pg_store(emptied_url: str) -> Iterator[PostgresDirectoryStore]:
+    with PostgresDirectoryStore(emptied_url, pool_size=4) as store:
+        yield store
+
+
+def data_tables(conn: psycopg.Connection) -> list[str]:
+    """Every table of the schema but `schema_version` (the migrations' own bookkeeping)."""
+    return [name for name, in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                           "AND tablename <> 'schema_version' ORDER BY tablename")]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -24,8 +23,6 @@ from data.records import (
 )
 from data.repository import DirectoryReader, DirectoryRepository
 from data.tinydb_store import TinyDirectoryStore
-
-pytest_plugins = ('tests.data.postgres_fixtures',)
 
 A, B, C = (Organization(id=f'org-{n}', name=f'Org {n}') for n in 'abc')
 P1, P2, P3 = (Person(subject='p1', name='One', home=A.id, email='one@a.example'),
@@ -81,10 +78,11 @@ MERGES: dict[str, Directory] = {
 
 
 @pytest.fixture
-def both(pg_store: PostgresDirectoryStore, tmp_path: Path) -> tuple[DirectoryRepository, DirectoryRepository]:
-    tiny = TinyDirectoryStore(tmp_path / 'store' / 'directory.json')
-    assert tiny.merge_directory(SEED, IMPORT) == pg_store.merge_directory(SEED, IMPORT) != set()
-    return tiny, pg_store
+def both(tiny_store: TinyDirectoryStore,
+         emptied_pg_store: PostgresDirectoryStore) -> tuple[DirectoryRepository, DirectoryRepository]:
+    """Both stores side by side, seeded alike: each scenario's topics are compared between them."""
+    assert tiny_store.merge_directory(SEED, IMPORT) == emptied_pg_store.merge_directory(SEED, IMPORT) != set()
+    return tiny_store, emptied_pg_store
 
 
 def same_state(tiny: DirectoryRepository, postgres: DirectoryRepository) -> bool:

@@ -32,9 +32,9 @@ ASKED = [(ANN.subject, GUEST.id),  # all three exist
 
 
 @pytest.fixture
-def seeded(any_store: DirectoryRepository) -> DirectoryRepository:
-    any_store.merge_directory(DIRECTORY, IMPORT)
-    return any_store
+def seeded(store: DirectoryRepository) -> DirectoryRepository:
+    store.merge_directory(DIRECTORY, IMPORT)
+    return store
 
 
 @pytest.mark.parametrize(('subject', 'org_id'), ASKED)

@@ -12,7 +12,7 @@ import pytest
 
 from data.errors import StoreError
 from data.records import AuditEntry, Changes
-from data.tinydb_store import TinyDirectoryStore
+from data.repository import DirectoryRepository
 from services.activity import OPERATOR, ORGANIZATION, RETENTION, SELF, ActivityEntry, ActivityService
 from services.demo_directory import CONTOSO, FABRIKAM, TAILSPIN, WOODGROVE
 from services.directory_admin import DirectoryAdmin
@@ -46,17 +46,17 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def activity(store: TinyDirectoryStore, seeded: DirectoryAdmin) -> ActivityService:
+def activity(store: DirectoryRepository, seeded: DirectoryAdmin) -> ActivityService:
     return ActivityService(store)
 
 
 @pytest.fixture
-def identity(store: TinyDirectoryStore, events: MembershipEvents, seeded: DirectoryAdmin,
+def identity(store: DirectoryRepository, events: MembershipEvents, seeded: DirectoryAdmin,
              clock: Clock) -> IdentityService:
     return IdentityService(store, clock=clock, events=events)
 
 
-def record(store: TinyDirectoryStore, *entries: AuditEntry) -> None:
+def record(store: DirectoryRepository, *entries: AuditEntry) -> None:
     store.transact(lambda reader: Changes(audit=entries))
 
 
@@ -69,7 +69,7 @@ def test_a_person_without_activity_has_none(activity: ActivityService) -> None:
     assert (view.entries, view.total, view.offset) == ((), 0, 0)
 
 
-def test_newest_first_with_names_and_who_did_it(activity: ActivityService, store: TinyDirectoryStore,
+def test_newest_first_with_names_and_who_did_it(activity: ActivityService, store: DirectoryRepository,
                                                 events: MembershipEvents, identity: IdentityService,
                                                 clock: Clock) -> None:
     identity.person_for(ISSUER, {'sub': ADELE, 'email': 'adele.vance@contoso.com'})
@@ -96,7 +96,7 @@ def test_newest_first_with_names_and_who_did_it(activity: ActivityService, store
 
 
 def test_an_organization_that_no_longer_exists_is_named_by_its_id_and_answers_are_kept(
-        activity: ActivityService, store: TinyDirectoryStore) -> None:
+        activity: ActivityService, store: DirectoryRepository) -> None:
     record(store,
            AuditEntry(at='2026-03-02T10:00:00+00:00', actor='gone-admin', action='removal_declined',
                       organization='gone-org', subject=ADELE, detail='We still need you for the audit.'),
@@ -115,7 +115,7 @@ def test_only_the_persons_own_activity(activity: ActivityService, identity: Iden
 
 
 def test_paged_newest_first_and_an_offset_past_the_end_gives_the_last_window(activity: ActivityService,
-                                                                             store: TinyDirectoryStore) -> None:
+                                                                             store: DirectoryRepository) -> None:
     for i in range(60):  # one commit each, as sign-ins come
         record(store, AuditEntry(at=f'2026-03-01T09:{i:02d}:00+00:00', actor=ADELE, action='sign_in', subject=ADELE))
     first = activity.entries_of(ADELE, offset=0, limit=25)
@@ -130,7 +130,7 @@ def test_paged_newest_first_and_an_offset_past_the_end_gives_the_last_window(act
     assert positions == list(range(59, -1, -1))  # each entry keeps its place in the trail, whatever comes after
 
 
-def test_search_by_organization_name_or_id(activity: ActivityService, store: TinyDirectoryStore,
+def test_search_by_organization_name_or_id(activity: ActivityService, store: DirectoryRepository,
                                            events: MembershipEvents, identity: IdentityService) -> None:
     identity.person_for(ISSUER, {'sub': ADELE, 'email': 'adele.vance@contoso.com'})
     people = OrganizationService(store, events)
@@ -166,7 +166,7 @@ def test_a_first_sign_in_adds_the_person_and_records_the_sign_in(activity: Activ
 class RefusingWrites:
     """The real store, except that it cannot take a commit right now (a full disk, a lock held too long)."""
 
-    def __init__(self, store: TinyDirectoryStore) -> None:
+    def __init__(self, store: DirectoryRepository) -> None:
         self._store = store
 
     def __getattr__(self, name: str) -> object:
@@ -176,7 +176,7 @@ class RefusingWrites:
         raise StoreError('the store is busy')
 
 
-def test_a_sign_in_the_store_cannot_record_still_signs_in(store: TinyDirectoryStore, seeded: DirectoryAdmin,
+def test_a_sign_in_the_store_cannot_record_still_signs_in(store: DirectoryRepository, seeded: DirectoryAdmin,
                                                           activity: ActivityService,
                                                           caplog: pytest.LogCaptureFixture) -> None:
     identity = IdentityService(RefusingWrites(store))  # type: ignore[arg-type]

@@ -1,4 +1,8 @@
-"""The command line an operator meets: clear refusals, exit codes, and nothing changed on bad input."""
+"""The command line an operator meets: clear refusals, exit codes, and nothing changed on bad input.
+
+On the TinyDB folder store that `MYPROFILE_DB` names (no `store` fixture: these run once). The commands on
+PostgreSQL (`migrate`, `export`, `disable`) are run by tests/e2e/test_postgres_portal.py.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Attack review finding 6: a blank or malformed setting never turns the demo provider on by accident."""
+"""Attack review finding 6: a blank or malformed setting never turns the demo provider on by accident.
+
+On the TinyDB folder store that `MYPROFILE_DB` names, beside which the demo keeps its own secret (no `store` fixture:
+these run once).
+"""
 
 from __future__ import annotations
 

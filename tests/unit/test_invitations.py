@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from data.records import ACCEPTED, ACTIVE, DECLINED, LEFT, REVOKED
-from data.tinydb_store import TinyDirectoryStore
+from data.repository import DirectoryRepository
 from services.demo_directory import FABRIKAM, NORTHWIND, TAILSPIN
 from services.directory_admin import DirectoryAdmin
 from services.errors import (
@@ -36,7 +36,7 @@ def clock() -> SettableClock:
 
 
 @pytest.fixture
-def invitations(store: TinyDirectoryStore, events: MembershipEvents, seeded: DirectoryAdmin,
+def invitations(store: DirectoryRepository, events: MembershipEvents, seeded: DirectoryAdmin,
                 clock: SettableClock) -> InvitationService:
     return InvitationService(store, events, public_url='https://portal.example', days=14, clock=clock)
 
@@ -47,7 +47,7 @@ def token_of(link: str) -> str:
 
 
 def test_an_invitation_keeps_only_the_hash_of_its_link(invitations: InvitationService,
-                                                       store: TinyDirectoryStore) -> None:
+                                                       store: DirectoryRepository) -> None:
     issued = invitations.invite(NORTHWIND.id, ' Megan.Bowen@Fabrikam.com ', invited_by=ADELE)
     stored = store.invitation(issued.invitation.id)
     assert stored.email == MEGAN_EMAIL and stored.token_hash == token_hash(token_of(issued.link))
@@ -59,7 +59,7 @@ def test_an_invitation_keeps_only_the_hash_of_its_link(invitations: InvitationSe
 
 def test_accepting_through_the_link_adds_the_membership_once(invitations: InvitationService,
                                                              organizations: OrganizationService,
-                                                             store: TinyDirectoryStore) -> None:
+                                                             store: DirectoryRepository) -> None:
     link = invitations.invite(NORTHWIND.id, MEGAN_EMAIL, invited_by='operator').link
     accepted = invitations.accept(MEGAN, [MEGAN_EMAIL], token=token_of(link))
     assert accepted.invitation.state == ACCEPTED
@@ -71,7 +71,7 @@ def test_accepting_through_the_link_adds_the_membership_once(invitations: Invita
     assert [e.action for e in store.activity_of(MEGAN)] == ['invitation_accepted']
 
 
-def test_a_link_for_another_address_changes_nothing(invitations: InvitationService, store: TinyDirectoryStore) -> None:
+def test_a_link_for_another_address_changes_nothing(invitations: InvitationService, store: DirectoryRepository) -> None:
     link = invitations.invite(NORTHWIND.id, MEGAN_EMAIL, invited_by='operator').link
     with pytest.raises(InvitationForAnotherAddress):
         invitations.for_link(token_of(link), [ADELE_EMAIL])
@@ -101,7 +101,7 @@ def test_expired_revoked_and_unknown_links_each_say_so(invitations: InvitationSe
 
 
 def test_declining_uses_the_invitation_and_adds_nothing(invitations: InvitationService,
-                                                        store: TinyDirectoryStore) -> None:
+                                                        store: DirectoryRepository) -> None:
     issued = invitations.invite(NORTHWIND.id, MEGAN_EMAIL, invited_by='operator')
     assert invitations.decline(MEGAN, [MEGAN_EMAIL], invitation_id=issued.invitation.id).invitation.state == DECLINED
     assert store.membership(MEGAN, NORTHWIND.id) is None
@@ -130,7 +130,7 @@ def test_the_home_organization_cannot_be_joined_as_a_guest(invitations: Invitati
 
 def test_an_invitation_brings_back_a_left_membership(invitations: InvitationService,
                                                      organizations: OrganizationService,
-                                                     store: TinyDirectoryStore) -> None:
+                                                     store: DirectoryRepository) -> None:
     organizations.leave(ADELE, TAILSPIN.id)
     assert store.membership(ADELE, TAILSPIN.id).state == LEFT
     issued = invitations.invite(TAILSPIN.id, ADELE_EMAIL, invited_by='operator')
@@ -138,7 +138,7 @@ def test_an_invitation_brings_back_a_left_membership(invitations: InvitationServ
     assert store.membership(ADELE, TAILSPIN.id).state == ACTIVE
 
 
-def test_two_tabs_accepting_at_once_one_wins(invitations: InvitationService, store: TinyDirectoryStore) -> None:
+def test_two_tabs_accepting_at_once_one_wins(invitations: InvitationService, store: DirectoryRepository) -> None:
     issued = invitations.invite(NORTHWIND.id, MEGAN_EMAIL, invited_by='operator')
     outcomes: list[str] = []
     start = threading.Barrier(2)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from data.records import DONE, LEFT, OPEN, Directory, Organization
-from data.tinydb_store import TinyDirectoryStore
+from data.repository import DirectoryRepository
 from services.demo_directory import FABRIKAM, LITWARE, NORTHWIND
 from services.directory_admin import DirectoryAdmin
 from services.errors import (
@@ -34,7 +34,7 @@ def clock() -> datetime:
 
 
 @pytest.fixture
-def removals(store: TinyDirectoryStore, events: MembershipEvents, seeded: DirectoryAdmin) -> RemovalRequestService:
+def removals(store: DirectoryRepository, events: MembershipEvents, seeded: DirectoryAdmin) -> RemovalRequestService:
     return RemovalRequestService(store, events, clock=clock)
 
 
@@ -51,7 +51,7 @@ def blocks(organizations: OrganizationService) -> dict[str, str | None]:
     ('by_request', None, None, LeaveByRequestOnly),
 ])
 def test_leaving_needs_the_policy_and_both_privacy_items(organizations: OrganizationService, seeded: DirectoryAdmin,
-                                                         store: TinyDirectoryStore, *, policy: str, url: str | None,
+                                                         store: DirectoryRepository, *, policy: str, url: str | None,
                                                          contact: str | None, refused: type | None) -> None:
     changed = Organization(id=FABRIKAM.id, name=FABRIKAM.name, domain=FABRIKAM.domain, privacy_url=url,
                            privacy_contact=contact, leave_policy=policy)
@@ -69,7 +69,7 @@ def test_leaving_needs_the_policy_and_both_privacy_items(organizations: Organiza
     assert len(store.audit_entries()) == audit_before
 
 
-def test_a_disabled_membership_names_that_reason_first(organizations: OrganizationService, store: TinyDirectoryStore,
+def test_a_disabled_membership_names_that_reason_first(organizations: OrganizationService, store: DirectoryRepository,
                                                         events: MembershipEvents) -> None:
     MembershipAdmin(store, events, retention=timedelta(days=30)).disable(
         ADELE, LITWARE.id, actor='operator')
@@ -80,7 +80,7 @@ def test_a_disabled_membership_names_that_reason_first(organizations: Organizati
 
 def test_a_removal_request_is_sent_once_and_shows_on_the_card(organizations: OrganizationService,
                                                               removals: RemovalRequestService,
-                                                              store: TinyDirectoryStore) -> None:
+                                                              store: DirectoryRepository) -> None:
     sent = removals.request(ADELE, LITWARE.id, '  I left the project.\nThanks!  ')
     assert (sent.state, sent.message, sent.created) == (OPEN, 'I left the project.\nThanks!',
                                                         '2026-04-01T12:00:00+00:00')
@@ -92,7 +92,7 @@ def test_a_removal_request_is_sent_once_and_shows_on_the_card(organizations: Org
 
 
 def test_no_request_where_the_person_may_leave_and_no_oversized_message(removals: RemovalRequestService,
-                                                                        store: TinyDirectoryStore) -> None:
+                                                                        store: DirectoryRepository) -> None:
     with pytest.raises(RemovalNotNeeded):
         removals.request(ADELE, FABRIKAM.id, None)
     with pytest.raises(InvalidMessage):
@@ -104,7 +104,7 @@ def test_no_request_where_the_person_may_leave_and_no_oversized_message(removals
 
 def test_the_organization_completes_a_request_as_a_leave(organizations: OrganizationService,
                                                          removals: RemovalRequestService,
-                                                         store: TinyDirectoryStore) -> None:
+                                                         store: DirectoryRepository) -> None:
     request = removals.request(ADELE, NORTHWIND.id, None)
     done = removals.complete(request.id, actor='operator')
     assert done.state == DONE
@@ -117,7 +117,7 @@ def test_the_organization_completes_a_request_as_a_leave(organizations: Organiza
 
 def test_a_declined_request_shows_its_answer_and_may_be_sent_again(organizations: OrganizationService,
                                                                    removals: RemovalRequestService,
-                                                                   store: TinyDirectoryStore) -> None:
+                                                                   store: DirectoryRepository) -> None:
     first = removals.request(ADELE, LITWARE.id, 'Please')
     with pytest.raises(InvalidMessage):
         removals.decline(first.id, '   ', actor='operator')  # a refusal says why

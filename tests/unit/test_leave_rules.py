@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 
-from data.tinydb_store import TinyDirectoryStore
+from data.repository import DirectoryRepository
 from services.demo_directory import CONTOSO, FABRIKAM, TAILSPIN, WOODGROVE
 from services.errors import (
     AlreadyLeft,
@@ -35,7 +36,8 @@ def test_view_separates_home_from_other_organizations(organizations: Organizatio
 
 
 def test_leave_ends_membership_records_audit_and_tells_listeners(
-        organizations: OrganizationService, store: TinyDirectoryStore, events: MembershipEvents) -> None:
+        organizations: OrganizationService, store: DirectoryRepository, events: MembershipEvents,
+        reopen: Callable[[DirectoryRepository], DirectoryRepository]) -> None:
     heard: list[str] = []
     events.subscribe(ADELE, lambda: heard.append(ADELE))
     left = organizations.leave(ADELE, FABRIKAM.id)
@@ -44,11 +46,11 @@ def test_leave_ends_membership_records_audit_and_tells_listeners(
     assert heard == [ADELE]
     last = store.audit_entries()[-1]
     assert (last.actor, last.action, last.organization) == (ADELE, 'leave', FABRIKAM.id)
-    reopened = TinyDirectoryStore(store.path).membership(ADELE, FABRIKAM.id)  # durable: kept as left, for retention
+    reopened = reopen(store).membership(ADELE, FABRIKAM.id)  # durable: kept as left, for retention
     assert reopened is not None and reopened.state == 'left' and reopened.left_at
 
 
-def test_home_organization_can_never_be_left(organizations: OrganizationService, store: TinyDirectoryStore) -> None:
+def test_home_organization_can_never_be_left(organizations: OrganizationService, store: DirectoryRepository) -> None:
     audit_before = store.audit_entries()
     with pytest.raises(CannotLeaveHomeOrganization):
         organizations.leave(ADELE, CONTOSO.id)
@@ -84,7 +86,7 @@ def test_second_leave_is_told_already_left(organizations: OrganizationService) -
 
 
 def test_concurrent_leaves_of_one_membership_exactly_one_succeeds(
-        organizations: OrganizationService, store: TinyDirectoryStore) -> None:
+        organizations: OrganizationService, store: DirectoryRepository) -> None:
     outcomes: list[str] = []
     start = threading.Barrier(8)
 
@@ -105,7 +107,7 @@ def test_concurrent_leaves_of_one_membership_exactly_one_succeeds(
     assert [e.organization for e in store.audit_entries() if e.action == 'leave'] == [WOODGROVE.id]
 
 
-def test_leaves_are_rate_limited_per_person_and_address(store: TinyDirectoryStore, events: MembershipEvents,
+def test_leaves_are_rate_limited_per_person_and_address(store: DirectoryRepository, events: MembershipEvents,
                                                         seeded: object) -> None:
     limited = OrganizationService(store, events, limiter=RateLimiter(limit=2, window_seconds=60))
     with pytest.raises(CannotLeaveHomeOrganization):

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from data.records import ACTIVE, DISABLED, LEFT, OPEN, Organization, Person
-from data.tinydb_store import TinyDirectoryStore
+from data.repository import DirectoryRepository
 from services.admin_access import AdminAccess
 from services.demo_directory import CONTOSO, FABRIKAM, LITWARE, WOODGROVE
 from services.directory_admin import DirectoryAdmin
@@ -49,12 +49,12 @@ def sessions(clock: SettableClock, events: MembershipEvents) -> SessionStore:
 
 
 @pytest.fixture
-def removals(store: TinyDirectoryStore, events: MembershipEvents, clock: SettableClock) -> RemovalRequestService:
+def removals(store: DirectoryRepository, events: MembershipEvents, clock: SettableClock) -> RemovalRequestService:
     return RemovalRequestService(store, events, clock=clock)
 
 
 @pytest.fixture
-def administration(store: TinyDirectoryStore, events: MembershipEvents, seeded: DirectoryAdmin, *,
+def administration(store: DirectoryRepository, events: MembershipEvents, seeded: DirectoryAdmin, *,
                    sessions: SessionStore, clock: SettableClock,
                    removals: RemovalRequestService) -> OrganizationAdministration:
     return OrganizationAdministration(
@@ -88,7 +88,7 @@ def test_an_administrator_sees_their_organizations_and_everyone_else_none(
 
 
 def test_guests_are_listed_by_name_searched_and_paged(administration: OrganizationAdministration, megan: str,
-                                                      store: TinyDirectoryStore, events: MembershipEvents) -> None:
+                                                      store: DirectoryRepository, events: MembershipEvents) -> None:
     window = administration.guests(megan, FABRIKAM.id)
     assert [(g.name, g.email, g.state) for g in window.guests] == [('Adele Vance', 'adele.vance@contoso.com', ACTIVE)]
     assert window.total == 1  # Megan herself is at home in Fabrikam: a member, not a guest
@@ -101,7 +101,7 @@ def test_guests_are_listed_by_name_searched_and_paged(administration: Organizati
 
 
 def test_disable_enable_remove_and_restore_are_audited_under_the_administrator(
-        administration: OrganizationAdministration, megan: str, store: TinyDirectoryStore,
+        administration: OrganizationAdministration, megan: str, store: DirectoryRepository,
         clock: SettableClock) -> None:
     administration.disable(megan, FABRIKAM.id, ADELE)
     assert store.membership(ADELE, FABRIKAM.id).state == DISABLED
@@ -122,7 +122,7 @@ def test_disable_enable_remove_and_restore_are_audited_under_the_administrator(
 
 
 def test_another_organization_s_administrator_a_former_one_and_a_signed_out_session_are_refused(
-        administration: OrganizationAdministration, megan: str, sessions: SessionStore, store: TinyDirectoryStore,
+        administration: OrganizationAdministration, megan: str, sessions: SessionStore, store: DirectoryRepository,
         *, security_log: pytest.LogCaptureFixture) -> None:
     adele = session_of(sessions, ADELE)
     actions = [lambda s: administration.guests(s, FABRIKAM.id), lambda s: administration.disable(s, FABRIKAM.id, ADELE),
@@ -151,7 +151,7 @@ def test_another_organization_s_administrator_a_former_one_and_a_signed_out_sess
 
 
 def test_forged_guests_invitations_and_requests_of_other_organizations_are_refused(
-        administration: OrganizationAdministration, megan: str, store: TinyDirectoryStore,
+        administration: OrganizationAdministration, megan: str, store: DirectoryRepository,
         removals: RemovalRequestService, security_log: pytest.LogCaptureFixture) -> None:
     with pytest.raises(NotAMember):
         administration.disable(megan, FABRIKAM.id, LIDIA)  # Lidia is no guest of Fabrikam (but of Woodgrove)
@@ -192,7 +192,7 @@ def test_several_addresses_are_invited_each_reported_none_twice(administration: 
 
 
 def test_a_new_link_replaces_the_old_one_and_a_revoked_invitation_is_gone(
-        administration: OrganizationAdministration, megan: str, store: TinyDirectoryStore,
+        administration: OrganizationAdministration, megan: str, store: DirectoryRepository,
         clock: SettableClock) -> None:
     [first] = administration.invite(megan, FABRIKAM.id, 'guest@example.com')
     renewed = administration.new_link(megan, FABRIKAM.id, first.issued.invitation.id)
@@ -208,7 +208,7 @@ def test_a_new_link_replaces_the_old_one_and_a_revoked_invitation_is_gone(
 
 
 def test_removal_requests_are_answered_by_their_organization(
-        administration: OrganizationAdministration, megan: str, store: TinyDirectoryStore,
+        administration: OrganizationAdministration, megan: str, store: DirectoryRepository,
         removals: RemovalRequestService, clock: SettableClock) -> None:
     administration.save_settings(megan, FABRIKAM.id, leave_policy='by_request', privacy_url=FABRIKAM.privacy_url,
                                  privacy_contact=FABRIKAM.privacy_contact)
@@ -225,7 +225,7 @@ def test_removal_requests_are_answered_by_their_organization(
 
 
 def test_rules_are_checked_like_an_import_and_change_what_guests_may_do(
-        administration: OrganizationAdministration, megan: str, store: TinyDirectoryStore,
+        administration: OrganizationAdministration, megan: str, store: DirectoryRepository,
         events: MembershipEvents) -> None:
     heard: list[str] = []
     events.subscribe(ADELE, lambda: heard.append('adele'))
@@ -247,7 +247,7 @@ def test_rules_are_checked_like_an_import_and_change_what_guests_may_do(
 
 
 def test_two_administrators_restoring_the_same_membership_exactly_one_succeeds(
-        administration: OrganizationAdministration, megan: str, sessions: SessionStore, store: TinyDirectoryStore,
+        administration: OrganizationAdministration, megan: str, sessions: SessionStore, store: DirectoryRepository,
         events: MembershipEvents) -> None:
     store.transact(lambda reader: _changes_admins(reader.organization(FABRIKAM.id), (MEGAN, LIDIA)))
     lidia = session_of(sessions, LIDIA, 'Lidia Holloway')

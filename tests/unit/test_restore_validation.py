@@ -1,4 +1,9 @@
-"""Attack review finding 11: a restore checks every entry of the backup exactly as an import does."""
+"""Attack review finding 11: a restore checks every entry of the backup exactly as an import does.
+
+Through `main.py restore` on the TinyDB folder store that `MYPROFILE_DB` names (no `store` fixture: these run once).
+The same check runs before a PostgreSQL restore (`services/wiring.restore_store`); that such a check refusing leaves
+the database as it was is tests/data/test_postgres_store.py::test_a_check_that_refuses_the_backup_changes_nothing.
+"""
 
 from __future__ import annotations
 
