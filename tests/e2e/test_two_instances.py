@@ -8,59 +8,15 @@ session cookie), as a reverse proxy would route two people to two instances.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import BrowserContext, Page, expect
-from psycopg.conninfo import conninfo_to_dict
+from playwright.sync_api import BrowserContext, expect
 
 from services.demo_directory import FABRIKAM, WOODGROVE
-from tests.data.postgres_fixtures import fresh_database
-from tests.e2e.conftest import ROOT, Portal, running_portal
-from tests.e2e.pages import ADELE, guest_card, leave_button, sign_in, wait_until_live
+from tests.e2e.pages import ADELE, guest_card, leave_button, sign_in
+from tests.e2e.scaled import open_on, start
 
-pytest_plugins = ('tests.data.postgres_fixtures', 'tests.data.redis_fixtures')
-
-REDIS_DB = 13  # the end-to-end tests' own database on the local server; sessions in it expire on their own
-
-
-@contextmanager
-def shared_store() -> Iterator[dict[str, str]]:
-    """A fresh, migrated PostgreSQL database, a Redis, and the secret both instances sign cookies with."""
-    with fresh_database() as conninfo:
-        parts = conninfo_to_dict(conninfo)
-        url = f'postgresql://{parts.get("user", "postgres")}@{parts.get("host", "127.0.0.1")}:' \
-              f'{parts.get("port", 5432)}/{parts["dbname"]}'
-        migrated = subprocess.run([sys.executable, 'main.py', 'migrate'], cwd=ROOT, capture_output=True, text=True,
-                                  env={**os.environ, 'MYPROFILE_DATABASE_URL': url}, timeout=120, check=False)
-        assert migrated.returncode == 0, migrated.stderr
-        yield {'MYPROFILE_DATABASE_URL': url, 'MYPROFILE_REDIS_URL': f'redis://127.0.0.1:6379/{REDIS_DB}',
-               'MYPROFILE_STORAGE_SECRET': secrets.token_urlsafe(48), 'MYPROFILE_DEMO': '1'}
-
-
-@pytest.fixture
-def shared(postgres_server: str, redis_server: str) -> Iterator[dict[str, str]]:
-    with shared_store() as settings:
-        yield settings
-
-
-def start(folder: Path, settings: dict[str, str]) -> contextlib.AbstractContextManager[Portal]:
-    folder.mkdir(parents=True, exist_ok=True)
-    return running_portal(folder, **settings)
-
-
-def open_on(context: BrowserContext, portal: Portal, path: str = '/organizations') -> Page:
-    page = context.new_page()
-    page.goto(portal.url + path)
-    wait_until_live(page)
-    return page
+pytest_plugins = ('tests.data.postgres_fixtures', 'tests.data.redis_fixtures', 'tests.e2e.scaled_fixtures')
 
 
 def test_two_instances_share_sessions_and_live_changes(shared: dict[str, str], tmp_path: Path,
