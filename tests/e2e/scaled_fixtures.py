@@ -21,7 +21,9 @@ from tests.e2e.scaled import NGINX, shared_store, start
 
 
 @pytest.fixture
-def shared(postgres_server: str, redis_server: str) -> Iterator[dict[str, str]]:
+def shared_settings(postgres_server: str, redis_server: str) -> Iterator[dict[str, str]]:
+    """What every instance shares: a fresh database and Redis prefix. (Fixtures of plugins are global to the test
+    session, so the name must not be one another plugin uses: `redis_fixtures` has `shared`.)"""
     with shared_store() as settings:
         yield settings
 
@@ -44,11 +46,11 @@ def instance_settings() -> dict[str, str]:
 
 
 @pytest.fixture
-def instances(shared: dict[str, str], instance_settings: dict[str, str], tmp_path: Path,
+def instances(shared_settings: dict[str, str], instance_settings: dict[str, str], tmp_path: Path,
               proxy_port: int) -> Iterator[list[Portal]]:
     """Two instances, started one after the other (the first seeds the demo directory), both believing the proxy."""
     public = f'http://127.0.0.1:{proxy_port}'
-    settings = {**shared, 'MYPROFILE_PUBLIC_URL': public, 'MYPROFILE_TRUSTED_PROXIES': '127.0.0.1',
+    settings = {**shared_settings, 'MYPROFILE_PUBLIC_URL': public, 'MYPROFILE_TRUSTED_PROXIES': '127.0.0.1',
                 **instance_settings}
     with start(tmp_path / 'a', settings) as first, start(tmp_path / 'b', settings) as second:
         yield [first, second]

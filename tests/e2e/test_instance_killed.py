@@ -154,17 +154,17 @@ class Person:
 
 
 @pytest.fixture
-def people(proxy: str, shared: dict[str, str], new_context: Callable[..., BrowserContext],
+def people(proxy: str, shared_settings: dict[str, str], new_context: Callable[..., BrowserContext],
            new_ipv6_context: Callable[[], BrowserContext], tmp_path: Path) -> list[Person]:
     """The demo's three people, guests in the burst's organizations, each signed in on both browsers."""
-    make_everyone_a_guest_of_the_burst(shared, tmp_path)
+    make_everyone_a_guest_of_the_burst(shared_settings, tmp_path)
     return [Person(account, ipv4=signed_in_tab(new_context(), proxy, account),
                    ipv6=signed_in_tab(new_ipv6_context(), proxy, account)) for account in PEOPLE]
 
 
-def test_kill_9_during_a_burst_of_leaves(instances: list[Portal], proxy: str, shared: dict[str, str],
+def test_kill_9_during_a_burst_of_leaves(instances: list[Portal], proxy: str, shared_settings: dict[str, str],
                                          people: list[Person], tmp_path: Path) -> None:
-    database = shared['MYPROFILE_DATABASE_URL']
+    database = shared_settings['MYPROFILE_DATABASE_URL']
     victim = serving(instances, '/organizations', client='127.0.0.1')
     survivor = serving(instances, '/organizations', client='::1')
     assert victim is not survivor, "nginx's ip_hash sent 127.0.0.1 and ::1 to the same instance"
@@ -241,7 +241,7 @@ def outcome(acknowledged: set[tuple[str, str]], left: set[tuple[str, str]]) -> s
             f'{len(confirmed - left)} never stored')
 
 
-def make_everyone_a_guest_of_the_burst(shared: dict[str, str], folder: Path) -> None:
+def make_everyone_a_guest_of_the_burst(shared_settings: dict[str, str], folder: Path) -> None:
     """More organizations, every demo account a guest in each, merged as an administrator imports a file."""
     file = folder / 'burst.json'
     file.write_text(json.dumps({
@@ -251,7 +251,7 @@ def make_everyone_a_guest_of_the_burst(shared: dict[str, str], folder: Path) -> 
         'memberships': [{'subject': account.subject, 'organization': org_id, 'joined': '2025-05-01'}
                         for account in PEOPLE for org_id, _ in BURST]}))
     imported = subprocess.run([sys.executable, 'main.py', 'import', str(file)], cwd=ROOT, capture_output=True,
-                              text=True, env={**os.environ, **shared}, timeout=120, check=False)
+                              text=True, env={**os.environ, **shared_settings}, timeout=120, check=False)
     assert imported.returncode == 0, imported.stdout + imported.stderr
 
 

@@ -19,9 +19,9 @@ from tests.e2e.scaled import open_on, start
 pytest_plugins = ('tests.data.postgres_fixtures', 'tests.data.redis_fixtures', 'tests.e2e.scaled_fixtures')
 
 
-def test_two_instances_share_sessions_and_live_changes(shared: dict[str, str], tmp_path: Path,
+def test_two_instances_share_sessions_and_live_changes(shared_settings: dict[str, str], tmp_path: Path,
                                                        context: BrowserContext) -> None:
-    with start(tmp_path / 'a', shared) as first, start(tmp_path / 'b', shared) as second:
+    with start(tmp_path / 'a', shared_settings) as first, start(tmp_path / 'b', shared_settings) as second:
         on_first = context.new_page()
         sign_in(on_first, first.url, ADELE)  # through the first instance (and its demo provider)
         on_second = open_on(context, second)  # the second knows the session: no sign-in asked
@@ -37,12 +37,12 @@ def test_two_instances_share_sessions_and_live_changes(shared: dict[str, str], t
         expect(on_second).to_have_url(f'{second.url}/signed-out', timeout=5000)  # sent away on the other instance
 
 
-def test_a_restarted_instance_signs_nobody_out(shared: dict[str, str], tmp_path: Path,
+def test_a_restarted_instance_signs_nobody_out(shared_settings: dict[str, str], tmp_path: Path,
                                               context: BrowserContext) -> None:
-    with start(tmp_path / 'a', shared) as first:
+    with start(tmp_path / 'a', shared_settings) as first:
         page = context.new_page()
         sign_in(page, first.url, ADELE)
-    with start(tmp_path / 'a-again', shared) as restarted:  # a new process, another port: nothing in memory
+    with start(tmp_path / 'a-again', shared_settings) as restarted:  # a new process, another port: nothing in memory
         again = open_on(context, restarted)
         expect(again.get_by_role('heading', level=1)).to_have_text('Organizations')
         expect(guest_card(again, WOODGROVE.name)).to_be_visible()
