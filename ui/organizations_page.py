@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from nicegui import ui
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse
 
+from services.errors import UnknownPerson
 from services.events import MembershipEvents
 from services.invitations import InvitationService, email_topic
 from services.organizations import OrganizationService
@@ -18,9 +19,8 @@ from ui.invitation_flow import InvitationFlow
 from ui.leave_flow import LeaveFlow
 from ui.live import redraw_on_change
 from ui.open_page import open_page
-from ui.person_reads import first_show
 from ui.removal_flow import RemovalFlow
-from ui.web_session import signed_in_visit
+from ui.web_session import no_longer_in_directory, signed_in_visit
 
 
 def register(organizations: OrganizationService, removals: RemovalRequestService, invitations: InvitationService,
@@ -31,7 +31,7 @@ def register(organizations: OrganizationService, removals: RemovalRequestService
         invitation=InvitationFlow(invitations=invitations, sessions=sessions))
 
     @ui.page('/organizations')
-    async def organizations_page(request: Request) -> Response | None:
+    def organizations_page(request: Request) -> RedirectResponse | None:
         visit = signed_in_visit(request, sessions)
         if isinstance(visit, RedirectResponse):
             return visit
@@ -42,6 +42,10 @@ def register(organizations: OrganizationService, removals: RemovalRequestService
             page.focus_after_leave = title.html_id
             ui.label(t('organizations.intro')).classes('portal-lead')
             lists = OrganizationLists(page, organizations, invitations, actions)
-        for topic in (person.subject, *(email_topic(email) for email in page.emails)):  # before the first read:
-            redraw_on_change(events, topic, lists.refresh)  # no change falls between it and the subscription
-        return await first_show(lists.show)
+        try:
+            lists.show()
+        except UnknownPerson:
+            return no_longer_in_directory()
+        for topic in (person.subject, *(email_topic(email) for email in page.emails)):
+            redraw_on_change(events, topic, lists.show)
+        return None

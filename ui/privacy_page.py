@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from nicegui import ui
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse
 
+from services.errors import UnknownPerson
 from services.events import MembershipEvents
 from services.organizations import OrganizationService
 from services.sessions import SessionStore
@@ -14,13 +15,12 @@ from ui.components.privacy_lists import PrivacyLists
 from ui.frame import page_frame
 from ui.live import redraw_on_change
 from ui.open_page import open_page
-from ui.person_reads import first_show
-from ui.web_session import signed_in_visit
+from ui.web_session import no_longer_in_directory, signed_in_visit
 
 
 def register(organizations: OrganizationService, sessions: SessionStore, events: MembershipEvents) -> None:
     @ui.page('/privacy')
-    async def privacy_page(request: Request) -> Response | None:
+    def privacy_page(request: Request) -> RedirectResponse | None:
         visit = signed_in_visit(request, sessions)
         if isinstance(visit, RedirectResponse):
             return visit
@@ -30,5 +30,9 @@ def register(organizations: OrganizationService, sessions: SessionStore, events:
             heading(t('privacy.title'), 1).classes('portal-h1')
             ui.label(t('privacy.intro')).classes('portal-lead')
             lists = PrivacyLists(page, organizations)
-        redraw_on_change(events, person.subject, lists.refresh)  # before the first read: no change falls between
-        return await first_show(lists.show)
+        try:
+            lists.show()
+        except UnknownPerson:
+            return no_longer_in_directory()
+        redraw_on_change(events, person.subject, lists.show)
+        return None

@@ -7,25 +7,21 @@ guest in many organizations sees them a window at a time, with a search box (`Li
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from nicegui import background_tasks, ui
+from nicegui import ui
 
-from services.errors import PortalError
 from services.invitations import InvitationService, InvitationView
-from services.organizations import GuestOrganization, Organization, OrganizationService, OrganizationsView
+from services.organizations import GuestOrganization, Organization, OrganizationService
 from ui.accessible import region
 from ui.components.invitation_card import InvitationCard
 from ui.components.list_window import ListWindow
 from ui.components.organization_card import OrganizationCard
 from ui.invitation_flow import InvitationFlow
 from ui.keyed_list import KeyedList
-from ui.latest_read import LatestRead
 from ui.leave_flow import LeaveFlow
 from ui.open_page import OpenPage
-from ui.person_reads import refused_read
 from ui.removal_flow import RemovalFlow
 
 PAGE_SIZE = 50
@@ -48,8 +44,6 @@ class OrganizationLists:
         self._organizations = organizations
         self._invitations = invitations
         self._flow, self._removal = actions.leave, actions.removal
-        self._reads = LatestRead[tuple[OrganizationsView, list[InvitationView]]](
-            page, what=f'organizations of {page.subject!r}')
         with region(t('organizations.home')):
             self._home = KeyedList[Organization](ui.element('div').classes('w-full'), key=lambda org: org.id,
                                                  create=lambda org: OrganizationCard(t, org))
@@ -62,7 +56,7 @@ class OrganizationLists:
         with region(t('organizations.others')):
             ui.label(t('organizations.others_intro')).classes('portal-muted')
             self._window = ListWindow(t, page_size=PAGE_SIZE, search_label=t('organizations.search'),
-                                      on_move=self.refresh)
+                                      on_move=self.show)
             self._window.controls()
             self._empty = ui.element('div').classes('w-full')  # holds the "none yet" card while there are none
             self._others = KeyedList[GuestOrganization](
@@ -71,26 +65,13 @@ class OrganizationLists:
                                                       on_request=self._ask_removal))
             self._window.pager()
 
-    def refresh(self) -> None:
-        """Show the lists again, soon (for live events and for paging or searching)."""
-        background_tasks.create(self.show(), name='show organizations')
-
-    async def show(self, *, refused: Callable[[PortalError], None] | None = None) -> None:
-        """Read the window the person is looking at and their pending invitations off the event loop, then bring
-        the lists up to date with them (only the latest read is drawn). A refusal goes to `refused`, by default
-        `refused_read`."""
-        window, subject, emails = self._window, self._page.subject, self._page.emails
-        search, offset, limit = window.search, window.offset, window.page_size
-
-        def read() -> tuple[OrganizationsView, list[InvitationView]]:
-            return (self._organizations.organizations_of(subject, search=search, offset=offset, limit=limit),
-                    self._invitations.pending_for(emails))
-        await self._reads.show(read, self._draw, refused=refused or refused_read(self._page))
-
-    def _draw(self, answer: tuple[OrganizationsView, list[InvitationView]]) -> None:
-        view, invited = answer
+    def show(self) -> None:
+        """Bring both lists up to date with the store (called on build, on every change and on search or paging)."""
         window = self._window
+        view = self._organizations.organizations_of(self._page.subject, search=window.search, offset=window.offset,
+                                                    limit=window.page_size)
         self._home.sync([view.home])
+        invited = self._invitations.pending_for(self._page.emails)
         self._invited.sync(invited)
         self._invited_section.set_visibility(bool(invited))
         self._others.sync(view.others)
@@ -120,4 +101,4 @@ class OrganizationLists:
             return
         self._others.drop(organization.id)
         if not await self._flow.leave(self._page, organization):
-            await self.show()
+            self.show()
