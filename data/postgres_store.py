@@ -39,7 +39,6 @@ from data.single_file import SingleFile
 log = logging.getLogger(__name__)
 
 
-
 class PostgresDirectoryStore(PostgresReads):
     """Thread-safe and process-safe; every public write is one atomic, durable transaction."""
 
@@ -184,9 +183,8 @@ class PostgresDirectoryStore(PostgresReads):
         """One transaction holding the writers' lock; committed when the block ends, rolled back if it raises.
 
         In pipeline mode, so a change costs few round trips to the server: BEGIN and the lock travel with the
-        work's first read, and the writes, their notifications and COMMIT travel together. A read waits only for
-        what was sent before it (psycopg syncs the pipeline when a result is fetched); errors still surface
-        inside this block.
+        work's first read, and the writes, their notifications and COMMIT travel together. Each read of the work
+        ends with a Sync (`TransactionReader._run`); errors still surface inside this block.
         """
         with self._connection() as conn, conn.pipeline() as pipeline, conn.transaction():
             self._lock(conn)
